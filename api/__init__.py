@@ -1,0 +1,1 @@
+"""FastAPI app, services that join listener + nlp + the database, and the CLI."""

@@ -1,0 +1,1 @@
+"""Services: where listener, nlp and the database meet."""

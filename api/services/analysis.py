@@ -1,0 +1,198 @@
+"""The analysis stage: language, sentiment and harm claims for new mentions.
+
+A mention counts as analysed for the sentiment model version stored on it; after
+a model change `groundswell analyze` re-scores everything whose version differs,
+so re-analysis is one command. Results are kept per model version.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, or_
+from sqlmodel import Session, col, select
+
+from models import Brand, HarmResult, Mention, SentimentResult
+from models.settings import Settings
+from models.timeutil import utcnow
+
+
+@dataclass
+class NlpPipeline:
+    """The NLP components a workspace is analysed with."""
+
+    langid: Any
+    sentiment: Any
+    harm: Any
+
+
+def build_pipeline(settings: Settings, *, products: list[str] | None = None) -> NlpPipeline:
+    """Build the NLP components the settings describe (models load lazily).
+
+    Args:
+        settings: Which sentiment model, label map and device.
+        products: Brand and product names the harm classifier treats as blamed objects.
+
+    Returns:
+        The pipeline.
+    """
+    from nlp.harm import HarmClassifier
+    from nlp.langid import LanguageIdentifier
+    from nlp.sentiment import load_sentiment_model
+
+    label_map = json.loads(settings.sentiment_label_map) if settings.sentiment_label_map else None
+    sentiment = load_sentiment_model(
+        settings.sentiment_model,
+        label_map=label_map,
+        device=settings.device,
+        batch_size=settings.sentiment_batch_size,
+    )
+    return NlpPipeline(
+        langid=LanguageIdentifier(),
+        sentiment=sentiment,
+        harm=HarmClassifier(products=products or []),
+    )
+
+
+def _pending(session: Session, workspace_id: int, version: str, reanalyze: bool) -> Any:
+    condition = col(Mention.workspace_id) == workspace_id
+    if reanalyze:
+        return condition
+    return condition & or_(
+        col(Mention.sentiment_version).is_(None),
+        col(Mention.sentiment_version) != version,
+    )
+
+
+def run_analysis(
+    session: Session,
+    workspace_id: int,
+    nlp: NlpPipeline,
+    *,
+    reanalyze: bool = False,
+    batch_size: int = 64,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Score every mention not yet scored by the current sentiment model.
+
+    Args:
+        session: An open session; committed after each batch, so a crash loses
+            at most one batch of work and nothing already stored.
+        workspace_id: The workspace.
+        nlp: The components.
+        reanalyze: Score everything again, even mentions already scored by this version.
+        batch_size: Mentions per batch.
+        on_progress: Called with (done, total) after each batch.
+
+    Returns:
+        How many mentions were scored.
+    """
+    version: str = nlp.sentiment.version
+    products = [
+        name
+        for brand in session.execute(
+            select(Brand).where(Brand.workspace_id == workspace_id)
+        ).scalars()
+        for name in (brand.name, *brand.aliases)
+    ]
+    if products and hasattr(nlp.harm, "add_products"):
+        nlp.harm.add_products(products)
+    where = _pending(session, workspace_id, version, reanalyze)
+    total = session.execute(select(func.count()).select_from(Mention).where(where)).scalar_one()
+    done = 0
+    last_id = 0
+    while True:
+        rows = session.execute(
+            select(Mention.id, Mention.text, Mention.language)
+            .where(where, Mention.id > last_id)  # type: ignore[operator]
+            .order_by(Mention.id)  # type: ignore[arg-type]
+            .limit(batch_size)
+        ).all()
+        if not rows:
+            break
+        last_id = rows[-1][0]
+        _analyse_batch(session, nlp, list(rows), version)
+        session.commit()
+        done += len(rows)
+        if on_progress is not None:
+            on_progress(done, total)
+    return done
+
+
+def _analyse_batch(session: Session, nlp: NlpPipeline, rows: list[Any], version: str) -> None:
+    ids = [r[0] for r in rows]
+    texts = [r[1] for r in rows]
+    known = [r[2] for r in rows]
+    missing = [i for i, lang in enumerate(known) if not lang]
+    langs: list[str | None] = list(known)
+    if missing:
+        detected = nlp.langid.detect([texts[i] for i in missing])
+        for i, lang in zip(missing, detected, strict=True):
+            langs[i] = lang
+    sentiments = nlp.sentiment.predict(texts, langs=langs)
+    harms = nlp.harm.predict(texts, langs=langs)
+    now = utcnow()
+    harm_version = getattr(nlp.harm, "version", "harm")
+    session.execute(
+        delete(SentimentResult).where(
+            SentimentResult.mention_id.in_(ids),  # type: ignore[attr-defined]
+            col(SentimentResult.model_version) == version,
+        )
+    )
+    session.execute(
+        delete(HarmResult).where(
+            HarmResult.mention_id.in_(ids),  # type: ignore[attr-defined]
+            col(HarmResult.model_version) == harm_version,
+        )
+    )
+    session.add_all(
+        SentimentResult(
+            mention_id=mid,
+            model_version=version,
+            label=s.label,
+            score_negative=float(s.scores.get("negative", 0.0)),
+            score_neutral=float(s.scores.get("neutral", 0.0)),
+            score_positive=float(s.scores.get("positive", 0.0)),
+            language=lang,
+            truncated=bool(getattr(s, "truncated", False)),
+            created_at=now,
+        )
+        for mid, s, lang in zip(ids, sentiments, langs, strict=True)
+    )
+    session.add_all(
+        HarmResult(
+            mention_id=mid,
+            model_version=harm_version,
+            probability=float(h.probability),
+            is_claim=bool(h.is_claim),
+            evidence=h.evidence_dict() if hasattr(h, "evidence_dict") else {},
+            created_at=now,
+        )
+        for mid, h in zip(ids, harms, strict=True)
+    )
+    table = Mention.__table__  # type: ignore[attr-defined]
+    session.execute(
+        table.update()
+        .where(table.c.id == bindparam("mid"))
+        .values(
+            sentiment=bindparam("label"),
+            sentiment_version=bindparam("version"),
+            language=bindparam("lang"),
+            harm_probability=bindparam("harm_p"),
+            is_harm=bindparam("harm"),
+        ),
+        [
+            {
+                "mid": mid,
+                "label": s.label,
+                "version": version,
+                "lang": lang,
+                "harm_p": float(h.probability),
+                "harm": bool(h.is_claim),
+            }
+            for mid, s, h, lang in zip(ids, sentiments, harms, langs, strict=True)
+        ],
+    )

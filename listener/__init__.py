@@ -1,0 +1,1 @@
+"""Collectors, the brand query language, dedup: they return data, never write it."""

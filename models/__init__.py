@@ -1,0 +1,28 @@
+"""SQLModel tables, the engine and settings. Imports nothing else of ours."""
+
+from models.alert import Alert, AlertEvidence, AlertStatus, OutboxMessage
+from models.analysis import HarmResult, SentimentResult
+from models.brand import Brand
+from models.mention import Mention, MentionBrand
+from models.source import Source, SourceRun
+from models.topic import Topic, TopicAssignment
+from models.workspace import ApiKey, ApiKeyRole, Workspace
+
+__all__ = [
+    "Alert",
+    "AlertEvidence",
+    "AlertStatus",
+    "ApiKey",
+    "ApiKeyRole",
+    "Brand",
+    "HarmResult",
+    "Mention",
+    "MentionBrand",
+    "OutboxMessage",
+    "SentimentResult",
+    "Source",
+    "SourceRun",
+    "Topic",
+    "TopicAssignment",
+    "Workspace",
+]

@@ -1,0 +1,1 @@
+"""Language id, sentiment, harm claims, spikes, topics: texts and series in, results out."""
