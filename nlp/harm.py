@@ -1,0 +1,1066 @@
+"""Harm-claim detection: does a post claim that a product made someone ill or hurt them?
+
+A post counts as a harm claim when it claims or reports that a product, service, food,
+drink, cosmetic, medicine, vehicle or venue caused illness, injury or a safety hazard,
+rumours included ("I heard X causes cancer"). Slang ("sick beat"), complaints without
+harm ("tastes awful"), illness with no product blamed and general health news do not.
+
+The classifier is a pipeline in three steps, like a transformers pipeline:
+
+1. *preprocess*: multilingual lexicons (`nlp.harm_lexicon`) find harm terms (symptoms,
+   injuries, hazards), product/brand mentions, consumption and causal cues ("after
+   eating", กินแล้ว, "setelah makan", "nach dem Essen"), hearsay cues, and the spans that
+   cancel a harm term (slang, figurative use, negation, remedies and adverts).
+2. *forward*: a small sign-constrained logistic model over 23 such features, trained on
+   the labelled references in `nlp/harm_data/labels.jsonl` (weights and threshold in
+   `harm_lr.json`; see `nlp/harm_data/README.md` for the data and scores).
+   Optionally a second scorer (for instance a fine-tuned transformer) is blended in.
+3. *postprocess*: a probability, a yes/no at the threshold and the evidence: matched
+   terms with character spans, the product blamed, and short reasons.
+
+Only the standard library is imported at module level; pythainlp (Thai word boundaries)
+and numpy/scipy (training only) are imported when first needed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from nlp.harm_lexicon import (
+    CONTAMINATION,
+    DEFAULT_LEXICON,
+    GENERIC_PRODUCT_WORDS,
+    GI,
+    HAZARD,
+    LANGUAGE_ALIASES,
+    MEDIUM,
+    SERIOUS,
+    SKIN,
+    STRONG,
+    WEAK,
+    LanguageLexicon,
+)
+
+__all__ = [
+    "DEFAULT_WEIGHTS_PATH",
+    "FEATURE_NAMES",
+    "HarmClassifier",
+    "HarmEvidence",
+    "HarmMatch",
+    "HarmResult",
+    "HarmScorer",
+    "ProductMention",
+    "fit_harm_weights",
+    "harm_metrics",
+    "load_weights",
+]
+
+DEFAULT_WEIGHTS_PATH = Path(__file__).with_name("harm_data") / "harm_lr.json"
+"""Trained weights shipped with the package (rebuilt by `scripts/build_harm_set.py --train`)."""
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "harm_strong",
+    "harm_medium",
+    "harm_weak",
+    "harm_count",
+    "near_cue",
+    "near_consumption",
+    "near_product",
+    "near_brand",
+    "strong_supported",
+    "medium_supported",
+    "weak_supported",
+    "weak_product",
+    "rumour",
+    "first_person",
+    "gastrointestinal",
+    "skin",
+    "contamination",
+    "hazard",
+    "serious",
+    "negated",
+    "figurative",
+    "remedy",
+    "info",
+)
+"""Features the logistic model reads, in order."""
+
+_EVIDENCE = frozenset(
+    {
+        "harm_strong",
+        "harm_medium",
+        "harm_weak",
+        "harm_count",
+        "near_cue",
+        "near_consumption",
+        "near_product",
+        "near_brand",
+        "strong_supported",
+        "medium_supported",
+        "weak_supported",
+        "weak_product",
+        "rumour",
+        "first_person",
+    }
+)
+_COUNTER_EVIDENCE = frozenset({"negated", "figurative", "remedy", "info"})
+_CATEGORY_BOUND = 1.0
+"""Training keeps evidence weights >= 0, counter-evidence <= 0 and category weights within
++-1, so quirks of the (Thai-heavy) training posts cannot flip what a cue means."""
+
+PRIOR_WEIGHTS: Mapping[str, float] = {
+    "harm_strong": 2.0,
+    "harm_medium": 1.0,
+    "harm_weak": 0.0,
+    "harm_count": 0.5,
+    "near_cue": 1.0,
+    "near_consumption": 0.5,
+    "near_product": 1.0,
+    "near_brand": 0.5,
+    "strong_supported": 1.0,
+    "medium_supported": 1.5,
+    "weak_supported": 2.0,
+    "weak_product": 0.5,
+    "rumour": 0.5,
+    "first_person": 0.3,
+    "negated": -1.5,
+    "figurative": -1.5,
+    "remedy": -1.5,
+    "info": -1.5,
+}
+"""What each feature should mean before seeing data; the fit's L2 penalty pulls towards
+these instead of towards zero, so rare features (hearsay, weak terms with support) keep
+their linguistic meaning when the labelled posts have few examples of them."""
+
+_MAX_MATCHES = 64
+"""Harm matches examined per text; a 100 kB text stays fast."""
+
+_WINDOW_BEFORE = 90
+_WINDOW_AFTER = 60
+_THAI_RE = re.compile(r"[\u0E00-\u0E7F]")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9&'\-]*")
+_TOKEN_RE = re.compile(r"[@#]?[\w][\w&'\-]*", re.UNICODE)
+_SENTENCE_END = frozenset(".!?…\n")
+_CAPITALISED_STOPWORDS = frozenset(
+    """i i'm im i've i'd i'll the a an and but or so if my me we you he she it they this that
+    these those there here what when where why how who just not no yes ok okay lol omg wtf
+    rt oh ah hey hi please thanks thank god jesus lord mom mum dad monday tuesday wednesday
+    thursday friday saturday sunday january february march april may june july august
+    september october november december today tomorrow tonight yesterday happy new good
+    great best love""".split()
+)
+_ALLCAPS_STOPWORDS = frozenset(
+    "LOL OMG WTF OK RT ASAP FYI TBH IMO IMHO SMH IDK BTW NGL LMAO ROFL AM PM TV USA UK EU"
+    " US I A YES NO".split()
+)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class HarmMatch:
+    """A harm term found in the text.
+
+    Attributes:
+        text: The matched characters.
+        label: Canonical term name (e.g. "food poisoning", "ผื่น (rash)").
+        category: gastrointestinal, skin, injury, hazard, contamination, serious or general.
+        strength: strong, medium or weak.
+        start: Character offset where the match starts.
+        end: Character offset just after the match.
+        language: Lexicon the term came from.
+    """
+
+    text: str
+    label: str
+    category: str
+    strength: str
+    start: int
+    end: int
+    language: str
+
+
+@dataclass(frozen=True)
+class ProductMention:
+    """The product, brand or object a harm term is blamed on.
+
+    Attributes:
+        text: The matched characters.
+        start: Character offset where the mention starts.
+        end: Character offset just after the mention.
+        kind: "product" (a configured brand/product name), "noun" (a product noun such as
+            "cream" or "burger"), or "brand" (a brand-like token: capitalised word,
+            @handle, #hashtag, or Latin word in Thai text).
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass
+class HarmEvidence:
+    """Why a post was (or was not) read as a harm claim.
+
+    Attributes:
+        harm_terms: Harm terms that count (not negated, not slang or figurative).
+        ignored_terms: Harm terms that matched but were set aside, with the reason in
+            `reasons`.
+        product: The product or brand blamed, when one was found near a harm term.
+        reasons: Short human-readable reasons.
+    """
+
+    harm_terms: list[HarmMatch] = field(default_factory=list)
+    ignored_terms: list[HarmMatch] = field(default_factory=list)
+    product: ProductMention | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class HarmResult:
+    """The harm-claim verdict for one text.
+
+    Attributes:
+        probability: Probability (0..1) that the text is a harm claim.
+        is_claim: `probability >= threshold` of the classifier that produced it.
+        evidence: Matched terms, the product blamed and reasons.
+        features: The feature values the logistic model read (for debugging/training).
+    """
+
+    probability: float
+    is_claim: bool
+    evidence: HarmEvidence
+    features: dict[str, float] = field(default_factory=dict, repr=False)
+
+    def evidence_dict(self) -> dict[str, Any]:
+        """Return the evidence as plain JSON-serialisable data.
+
+        Returns:
+            A dict with harm_terms, ignored_terms, product and reasons.
+        """
+        return asdict(self.evidence)
+
+
+@runtime_checkable
+class HarmScorer(Protocol):
+    """A second scorer blended with the lexical model, e.g. a fine-tuned transformer.
+
+    Wrap `transformers.pipeline("text-classification", ...)` in an object with this
+    method and pass it as `HarmClassifier(model=...)`.
+    """
+
+    def predict_proba(self, texts: list[str]) -> Sequence[float]:
+        """Return one harm-claim probability per text."""
+        ...
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def harm_metrics(y_true: Sequence[int | bool], y_pred: Sequence[int | bool]) -> dict[str, float]:
+    """Precision, recall and F1 of the positive (harm-claim) class.
+
+    Args:
+        y_true: Gold labels (1/True = harm claim).
+        y_pred: Predicted labels.
+
+    Returns:
+        A dict with n, tp, fp, fn, tn, precision, recall and f1. Precision (recall) is
+        0.0 when nothing was predicted (nothing was positive).
+
+    Raises:
+        ValueError: If the two sequences differ in length.
+    """
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"y_true has {len(y_true)} items but y_pred has {len(y_pred)}")
+    tp = fp = fn = tn = 0
+    for gold, pred in zip(y_true, y_pred, strict=True):
+        g, p = bool(gold), bool(pred)
+        if g and p:
+            tp += 1
+        elif p:
+            fp += 1
+        elif g:
+            fn += 1
+        else:
+            tn += 1
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "n": len(y_true),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+    }
+
+
+# --------------------------------------------------------------------------- weights
+
+
+def load_weights(path: str | Path | None = None) -> dict[str, Any]:
+    """Load logistic-model weights from JSON.
+
+    Args:
+        path: A weights file; the shipped `harm_data/harm_lr.json` when None.
+
+    Returns:
+        A dict with "features", "coef", "intercept" and metadata.
+
+    Raises:
+        ValueError: If the file does not hold weights for the current features.
+    """
+    source = Path(path) if path is not None else DEFAULT_WEIGHTS_PATH
+    data = json.loads(source.read_text(encoding="utf-8"))
+    _check_weights(data, str(source))
+    return dict(data)
+
+
+def _check_weights(data: Mapping[str, Any], where: str) -> None:
+    features = list(data.get("features", []))
+    coef = list(data.get("coef", []))
+    if features != list(FEATURE_NAMES) or len(coef) != len(FEATURE_NAMES):
+        raise ValueError(
+            f"{where}: weights are for features {features}, expected {list(FEATURE_NAMES)}; "
+            "retrain with scripts/build_harm_set.py --train"
+        )
+    if not isinstance(data.get("intercept"), int | float):
+        raise ValueError(f"{where}: missing numeric 'intercept'")
+
+
+def fit_harm_weights(
+    texts: Sequence[str],
+    labels: Sequence[int],
+    langs: Sequence[str | None] | None = None,
+    *,
+    c: float = 1.0,
+    lexicon: Mapping[str, LanguageLexicon] = DEFAULT_LEXICON,
+    cv_folds: int = 5,
+) -> dict[str, Any]:
+    """Fit the sign-constrained logistic model on labelled texts (numpy/scipy imported here).
+
+    Args:
+        texts: Training texts.
+        labels: 1 for a harm claim, 0 otherwise.
+        langs: Language codes, one per text (None entries are detected from script).
+        c: Inverse strength of the L2 pull towards `PRIOR_WEIGHTS`.
+        lexicon: The lexicons the features are computed with.
+        cv_folds: Folds of the cross-validation that picks the decision threshold
+            (stored as "threshold"); below 2, the threshold is 0.5.
+
+    Returns:
+        A weights dict for `HarmClassifier(weights=...)` / `harm_lr.json`.
+
+    Raises:
+        ValueError: If the inputs differ in length or hold only one class.
+    """
+    import numpy as np
+
+    if len(texts) != len(labels):
+        raise ValueError("texts and labels differ in length")
+    if len(set(int(v) for v in labels)) < 2:
+        raise ValueError("training needs both positive and negative examples")
+    extractor = HarmClassifier(lexicon=lexicon, weights=_ZERO_WEIGHTS)
+    rows = extractor.featurize(list(texts), list(langs) if langs is not None else None)
+    x = np.array([[row[name] for name in FEATURE_NAMES] for row in rows], dtype=float)
+    y = np.array([int(v) for v in labels], dtype=float)
+    coef, intercept = _fit_constrained(x, y, c)
+    threshold = _cv_threshold(x, y, c, cv_folds) if cv_folds >= 2 else 0.5
+    return {
+        "format": "groundswell-harm-lr/1",
+        "features": list(FEATURE_NAMES),
+        "coef": [round(float(v), 6) for v in coef],
+        "intercept": round(float(intercept), 6),
+        "threshold": threshold,
+        "c": c,
+        "n_train": len(texts),
+        "n_positive": int(sum(int(v) for v in labels)),
+    }
+
+
+def _fit_constrained(x: Any, y: Any, c: float) -> tuple[Any, float]:
+    """Logistic regression with sign bounds and an L2 pull towards `PRIOR_WEIGHTS`."""
+    import numpy as np
+    from scipy.optimize import minimize
+
+    n_feat = x.shape[1]
+    prior = np.array([PRIOR_WEIGHTS.get(name, 0.0) for name in FEATURE_NAMES], dtype=float)
+
+    def loss(params: Any) -> tuple[float, Any]:
+        w, b = params[:n_feat], params[n_feat]
+        z = x @ w + b
+        d = w - prior
+        # log(1 + e^z) - y*z, computed stably; L2 towards the prior, not on the intercept.
+        nll = float(np.sum(np.logaddexp(0.0, z) - y * z)) + float(d @ d) / (2.0 * c)
+        p = 0.5 * (1.0 + np.tanh(0.5 * z))
+        grad_w = x.T @ (p - y) + d / c
+        grad_b = np.sum(p - y)
+        return nll, np.concatenate([grad_w, [grad_b]])
+
+    bounds: list[tuple[float | None, float | None]] = []
+    for name in FEATURE_NAMES:
+        if name in _EVIDENCE:
+            bounds.append((0.0, None))
+        elif name in _COUNTER_EVIDENCE:
+            bounds.append((None, 0.0))
+        else:
+            bounds.append((-_CATEGORY_BOUND, _CATEGORY_BOUND))
+    bounds.append((None, None))
+    start = np.concatenate([prior, [0.0]])
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds)
+    return result.x[:n_feat], float(result.x[n_feat])
+
+
+_THRESHOLD_GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+
+
+def _cv_threshold(x: Any, y: Any, c: float, folds: int) -> float:
+    """The decision threshold with (nearly) the best out-of-fold F1."""
+    import numpy as np
+
+    order = np.arange(len(y))
+    fold_of = np.empty(len(y), dtype=int)
+    # Deterministic stratified folds: every k-th positive and every k-th negative.
+    for cls in (0.0, 1.0):
+        members = order[y == cls]
+        fold_of[members] = np.arange(len(members)) % folds
+    scores = np.empty(len(y))
+    for k in range(folds):
+        test = fold_of == k
+        coef, intercept = _fit_constrained(x[~test], y[~test], c)
+        scores[test] = 1.0 / (1.0 + np.exp(-(x[test] @ coef + intercept)))
+    f1s = {t: harm_metrics(list(y.astype(int)), list(scores >= t))["f1"] for t in _THRESHOLD_GRID}
+    top = max(f1s.values())
+    # Within a point of the best F1, prefer the threshold nearest 0.5: the out-of-fold
+    # curve is flat there and a central value transfers better to other posts.
+    near_best = [t for t, f1 in f1s.items() if f1 >= top - 0.01]
+    return min(near_best, key=lambda t: (abs(t - 0.5), t))
+
+
+_ZERO_WEIGHTS: dict[str, Any] = {
+    "format": "groundswell-harm-lr/1",
+    "features": list(FEATURE_NAMES),
+    "coef": [0.0] * len(FEATURE_NAMES),
+    "intercept": 0.0,
+}
+
+
+# --------------------------------------------------------------------------- compiled lexicon
+
+
+@dataclass(frozen=True)
+class _Term:
+    regex: re.Pattern[str]
+    label: str
+    category: str
+    strength: str
+    boundary: bool
+    language: str
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    code: str
+    script: str
+    terms: tuple[_Term, ...]
+    roles: Mapping[str, re.Pattern[str] | None]
+    negator_tail: re.Pattern[str] | None
+
+
+def _join(patterns: Iterable[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns if p)
+
+
+def _wrap(pattern: str, script: str) -> str:
+    if script == "latin":
+        return rf"(?<![\w])(?:{pattern})(?![\w])"
+    return f"(?:{pattern})"
+
+
+_ROLE_NAMES = (
+    "products",
+    "cues",
+    "consumption",
+    "rumour",
+    "figurative",
+    "remedy",
+    "info",
+    "first_person",
+)
+
+
+def _compile(lexicon: LanguageLexicon) -> _Compiled:
+    flags = re.IGNORECASE | re.UNICODE
+    terms = tuple(
+        _Term(
+            regex=re.compile(_wrap(t.pattern, lexicon.script), flags),
+            label=t.label or t.pattern,
+            category=t.category,
+            strength=t.strength,
+            boundary=t.boundary,
+            language=lexicon.code,
+        )
+        for t in lexicon.harm
+    )
+    roles: dict[str, re.Pattern[str] | None] = {}
+    for role in _ROLE_NAMES:
+        patterns: tuple[str, ...] = getattr(lexicon, role)
+        joined = _join(patterns)
+        roles[role] = re.compile(_wrap(joined, lexicon.script), flags) if joined else None
+    negators = _join(lexicon.negators)
+    tail: re.Pattern[str] | None = None
+    if negators:
+        if lexicon.script == "latin":
+            # A negator up to three words before the harm term: "no side effects",
+            # "didn't make me sick", "tidak bikin sakit perut".
+            tail = re.compile(rf"(?:^|[^\w])(?:{negators})(?:[^\w]+[\w']+){{0,2}}[^\w]*$", flags)
+        else:
+            # Thai: a negator a few characters before, with no space between.
+            tail = re.compile(rf"(?:{negators})(?:[^\s]{{0,4}}|\s)$", flags)
+    return _Compiled(lexicon.code, lexicon.script, terms, roles, tail)
+
+
+_COMPILED_CACHE: dict[int, tuple[Mapping[str, LanguageLexicon], dict[str, _Compiled]]] = {}
+"""Compiled lexicons by id; the entry keeps its lexicon alive, so an id is never reused."""
+
+
+def _compiled_lexicon(lexicon: Mapping[str, LanguageLexicon]) -> dict[str, _Compiled]:
+    cached = _COMPILED_CACHE.get(id(lexicon))
+    if cached is None or cached[0] is not lexicon:
+        cached = (lexicon, {code: _compile(lex) for code, lex in lexicon.items()})
+        _COMPILED_CACHE[id(lexicon)] = cached
+    return cached[1]
+
+
+class _ThaiBoundaries:
+    """Word boundaries from pythainlp, loaded on first use; without it, every offset passes."""
+
+    def __init__(self) -> None:
+        self._tokenize: Any = None
+        self._loaded = False
+
+    def ok(self, text: str, start: int, end: int) -> bool:
+        """True when the match at text[start:end] ends on a word boundary."""
+        if not self._loaded:
+            self._loaded = True
+            try:
+                from pythainlp.tokenize import word_tokenize
+
+                self._tokenize = word_tokenize
+            except Exception:  # pragma: no cover - pythainlp is a dependency
+                self._tokenize = None
+        if self._tokenize is None:
+            return True
+        lo = max(0, start - 24)
+        hi = min(len(text), end + 24)
+        window = text[lo:hi]
+        offsets = {0}
+        pos = 0
+        for token in self._tokenize(window, engine="newmm", keep_whitespace=True):
+            pos += len(token)
+            offsets.add(pos)
+        # Only the end must fall on a word boundary: pythainlp fuses some compounds
+        # ("เป็นฝี") but a longer word that merely starts with the term ("ฝีมือ",
+        # "หนองคาย") ends elsewhere.
+        return (end - lo) in offsets
+
+
+_THAI_BOUNDARIES = _ThaiBoundaries()
+
+
+# --------------------------------------------------------------------------- classifier
+
+
+@dataclass
+class _Candidate:
+    match: HarmMatch
+    negated: bool = False
+    figurative: bool = False
+
+    @property
+    def valid(self) -> bool:
+        return not (self.negated or self.figurative)
+
+
+_STRENGTH_RANK = {STRONG: 3, MEDIUM: 2, WEAK: 1}
+_SELF_SUPPORTING = frozenset({CONTAMINATION, HAZARD})
+"""Strong/medium terms of these categories imply a product (pests in food, recalls)."""
+
+
+class HarmClassifier:
+    """Flag posts that claim a product, service or venue caused illness, injury or a hazard.
+
+    Example:
+        >>> clf = HarmClassifier(products=["Acme Cola"])
+        >>> result = clf.predict(["Acme Cola gave my kid diarrhea"], langs=["en"])[0]
+        >>> result.is_claim, result.evidence.product.text
+        (True, 'Acme Cola')
+    """
+
+    def __init__(
+        self,
+        model: HarmScorer | None = None,
+        threshold: float | None = None,
+        lexicon: Mapping[str, LanguageLexicon] = DEFAULT_LEXICON,
+        products: Iterable[str] | None = None,
+        *,
+        weights: Mapping[str, Any] | str | Path | None = None,
+        model_weight: float = 0.5,
+    ) -> None:
+        """Build the classifier.
+
+        Args:
+            model: Optional second scorer (e.g. a fine-tuned transformer) whose
+                probability is blended with the lexical one.
+            threshold: Probability at or above which `is_claim` is True; None uses the
+                threshold stored with the weights (picked by cross-validation when they
+                were trained), or 0.5.
+            lexicon: Lexicons per language code (see `nlp.harm_lexicon`).
+            products: Brand and product names that count as blamed objects.
+            weights: Logistic-model weights (dict or JSON path); the shipped
+                `harm_data/harm_lr.json` when None.
+            model_weight: Share of `model`'s probability in the blend (0..1).
+
+        Raises:
+            ValueError: If threshold or model_weight is outside 0..1, or the weights
+                do not fit the features.
+        """
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be within 0..1, got {threshold}")
+        if not 0.0 <= model_weight <= 1.0:
+            raise ValueError(f"model_weight must be within 0..1, got {model_weight}")
+        self.model = model
+        self.model_weight = model_weight
+        self.lexicon = lexicon
+        self._compiled = _compiled_lexicon(lexicon)
+        if weights is None or isinstance(weights, str | Path):
+            self.weights = load_weights(weights)
+        else:
+            _check_weights(weights, "weights")
+            self.weights = dict(weights)
+        self._coef = [float(v) for v in self.weights["coef"]]
+        self._intercept = float(self.weights["intercept"])
+        if threshold is None:
+            threshold = float(self.weights.get("threshold", 0.5))
+        self.threshold: float = threshold
+        self._products: list[str] = []
+        self._product_re: re.Pattern[str] | None = None
+        self.add_products(products or [])
+
+    # ----------------------------------------------------------------- public API
+
+    @property
+    def version(self) -> str:
+        """A short identifier of the weights and lexicon, stored with each result."""
+        digest = hashlib.sha1(
+            json.dumps([self._coef, self._intercept, sorted(self.lexicon)]).encode()
+        ).hexdigest()[:8]
+        suffix = "+model" if self.model is not None else ""
+        return f"harm-lexlr-{digest}{suffix}"
+
+    def add_products(self, products: Iterable[str]) -> None:
+        """Add brand or product names that count as blamed objects.
+
+        Args:
+            products: Names such as "Acme Cola"; blank names are ignored.
+        """
+        for name in products:
+            cleaned = " ".join(str(name).split())
+            if len(cleaned) >= 2 and cleaned.casefold() not in {
+                p.casefold() for p in self._products
+            }:
+                self._products.append(cleaned)
+        if self._products:
+            parts = sorted((re.escape(p) for p in self._products), key=len, reverse=True)
+            self._product_re = re.compile(
+                rf"(?<![\w])(?:{'|'.join(parts)})(?![\w])", re.IGNORECASE | re.UNICODE
+            )
+
+    def predict(self, texts: list[str], langs: list[str | None] | None = None) -> list[HarmResult]:
+        """Score a batch of texts.
+
+        Args:
+            texts: Posts to score; empty or emoji-only texts get probability 0.
+            langs: ISO 639-1 codes per text (None entries, or no list, are read from
+                the script: Thai script uses the Thai lexicon, other text all Latin ones).
+
+        Returns:
+            One `HarmResult` per text, in order.
+
+        Raises:
+            ValueError: If `langs` differs in length from `texts`.
+        """
+        if langs is not None and len(langs) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(langs)} languages")
+        lang_list: list[str | None] = list(langs) if langs is not None else [None] * len(texts)
+        analyses = [
+            self._analyse(t if isinstance(t, str) else "", lg)
+            for t, lg in zip(texts, lang_list, strict=True)
+        ]
+        lexical = [self._probability(a[0]) for a in analyses]
+        probabilities = lexical
+        if self.model is not None and texts:
+            scored = [float(p) for p in self.model.predict_proba(list(texts))]
+            if len(scored) != len(texts):
+                raise ValueError("model returned a different number of scores than texts")
+            w = self.model_weight
+            probabilities = [w * m + (1.0 - w) * p for m, p in zip(scored, lexical, strict=True)]
+        results = []
+        for (features, evidence, empty), p in zip(analyses, probabilities, strict=True):
+            if empty:
+                p = 0.0
+            results.append(
+                HarmResult(
+                    probability=p,
+                    is_claim=p >= self.threshold and not empty,
+                    evidence=evidence,
+                    features=features,
+                )
+            )
+        return results
+
+    def featurize(
+        self, texts: list[str], langs: list[str | None] | None = None
+    ) -> list[dict[str, float]]:
+        """Return the model features of each text (used for training and debugging).
+
+        Args:
+            texts: Texts.
+            langs: Language codes per text, as for `predict`.
+
+        Returns:
+            One feature dict (names in `FEATURE_NAMES`) per text.
+        """
+        lang_list: list[str | None] = list(langs) if langs is not None else [None] * len(texts)
+        return [self._analyse(t, lg)[0] for t, lg in zip(texts, lang_list, strict=True)]
+
+    # ----------------------------------------------------------------- internals
+
+    def _probability(self, features: Mapping[str, float]) -> float:
+        z = self._intercept + sum(
+            c * features[name] for c, name in zip(self._coef, FEATURE_NAMES, strict=True)
+        )
+        if z >= 0:
+            return 1.0 / (1.0 + math.exp(-z))
+        ez = math.exp(z)
+        return ez / (1.0 + ez)
+
+    def _languages(self, text: str, lang: str | None) -> list[_Compiled]:
+        code = (lang or "").strip().lower().replace("_", "-").split("-")[0]
+        code = LANGUAGE_ALIASES.get(code, code)
+        has_thai = len(_THAI_RE.findall(text[:2000])) >= 3
+        chosen: list[str] = []
+        if code in self._compiled:
+            chosen.append(code)
+        elif has_thai and "th" in self._compiled:
+            chosen.append("th")
+        else:
+            chosen.extend(c for c, comp in self._compiled.items() if comp.script == "latin")
+        if "en" in self._compiled and "en" not in chosen:
+            chosen.append("en")  # code-mixing: English terms turn up in every language
+        if has_thai and "th" in self._compiled and "th" not in chosen:
+            chosen.append("th")
+        return [self._compiled[c] for c in chosen]
+
+    def _analyse(self, text: str, lang: str | None) -> tuple[dict[str, float], HarmEvidence, bool]:
+        features = dict.fromkeys(FEATURE_NAMES, 0.0)
+        evidence = HarmEvidence()
+        if not text or not any(ch.isalnum() for ch in text):
+            evidence.reasons.append("no words to read (empty or symbols only)")
+            return features, evidence, True
+        languages = self._languages(text, lang)
+        candidates = self._harm_candidates(text, languages)
+        if not candidates:
+            evidence.reasons.append("no harm term found")
+            return features, evidence, False
+
+        spans = {role: self._role_spans(text, languages, role) for role in _ROLE_NAMES}
+        product_spans = self._product_spans(text, spans["products"])
+        brand_spans = self._brand_spans(text)
+        figurative = spans["figurative"]
+        fig_starts = [s for s, _ in figurative]
+        for cand in candidates:
+            m = cand.match
+            cand.figurative = _overlaps(figurative, fig_starts, m.start, m.end)
+            comp = next(c for c in languages if c.code == m.language)
+            tail = comp.negator_tail
+            if tail is not None and not cand.figurative:
+                before = text[max(0, m.start - 40) : m.start]
+                cand.negated = bool(tail.search(before))
+
+        valid = [c for c in candidates if c.valid]
+        for cand in candidates:
+            if cand.valid:
+                evidence.harm_terms.append(cand.match)
+            else:
+                evidence.ignored_terms.append(cand.match)
+                why = "figurative/slang use" if cand.figurative else "negated"
+                evidence.reasons.append(f"ignored {cand.match.text!r}: {why}")
+
+        if not valid:
+            features["negated"] = float(any(c.negated for c in candidates))
+            features["figurative"] = float(any(c.figurative for c in candidates))
+            features["remedy"] = float(bool(spans["remedy"]))
+            features["info"] = float(bool(spans["info"]))
+            return features, evidence, False
+
+        strengths = {c.match.strength for c in valid}
+        categories = {c.match.category for c in valid}
+        features["harm_strong"] = float(STRONG in strengths)
+        features["harm_medium"] = float(MEDIUM in strengths)
+        features["harm_weak"] = float(WEAK in strengths)
+        features["harm_count"] = min(len({c.match.label for c in valid}), 3) / 3.0
+
+        def near(
+            role_spans: list[tuple[int, int]], m: HarmMatch, inside: bool = False
+        ) -> tuple[int, int] | None:
+            return _nearest(role_spans, m.start - _WINDOW_BEFORE, m.end + _WINDOW_AFTER, m, inside)
+
+        best_product: ProductMention | None = None
+        best_rank: tuple[int, int, int] = (-1, -1, 0)
+        near_cue = near_cons = near_prod = near_brand = False
+        supported = {STRONG: False, MEDIUM: False, WEAK: False}
+        weak_product = False
+        product_only = [s for s, _ in product_spans]
+        for cand in valid:
+            m = cand.match
+            # Cues and products inside the harm phrase count ("made my kid sick",
+            # "batteries explode", แพ้ผ้าอนามัย).
+            cue = near(spans["cues"], m, inside=True)
+            cons = near(spans["consumption"], m, inside=True)
+            prod = near(product_only, m, inside=True)
+            brand = near(brand_spans, m)
+            near_cue |= cue is not None
+            near_cons |= cons is not None
+            near_prod |= prod is not None
+            near_brand |= brand is not None
+            if m.strength == WEAK:
+                if (cue is not None or cons is not None) and (
+                    prod is not None or brand is not None
+                ):
+                    supported[WEAK] = True
+                tight = _nearest(product_only, m.start - 40, m.end + 40, m)
+                weak_product |= tight is not None
+            elif cue or cons or prod or brand or m.category in _SELF_SUPPORTING:
+                supported[m.strength] = True
+            if prod is not None or brand is not None:
+                found = _best_product(text, m, product_spans, brand_spans)
+                if found is not None and found[0] > best_rank:
+                    best_rank, best_product = found
+        features["near_cue"] = float(near_cue)
+        features["near_consumption"] = float(near_cons)
+        features["near_product"] = float(near_prod)
+        features["near_brand"] = float(near_brand)
+        features["strong_supported"] = float(supported[STRONG])
+        features["medium_supported"] = float(supported[MEDIUM])
+        features["weak_supported"] = float(supported[WEAK])
+        features["weak_product"] = float(weak_product)
+        features["rumour"] = float(bool(spans["rumour"]))
+        features["first_person"] = float(bool(spans["first_person"]))
+        features["gastrointestinal"] = float(GI in categories)
+        features["skin"] = float(SKIN in categories)
+        features["contamination"] = float(CONTAMINATION in categories)
+        features["hazard"] = float(HAZARD in categories)
+        features["serious"] = float(SERIOUS in categories)
+        features["negated"] = float(any(c.negated for c in candidates))
+        features["figurative"] = float(any(c.figurative for c in candidates))
+        features["remedy"] = float(bool(spans["remedy"]))
+        features["info"] = float(bool(spans["info"]))
+
+        evidence.product = best_product
+        top = max(valid, key=lambda c: _STRENGTH_RANK[c.match.strength]).match
+        evidence.reasons.insert(0, f"harm term {top.text!r} ({top.category}, {top.strength})")
+        if best_product is not None:
+            evidence.reasons.append(f"blames {best_product.text!r} ({best_product.kind})")
+        if near_cue:
+            evidence.reasons.append("causal or consumption cue near the harm term")
+        elif near_cons:
+            evidence.reasons.append("consumption verb near the harm term")
+        if spans["rumour"]:
+            evidence.reasons.append("hearsay/report cue")
+        if spans["remedy"]:
+            evidence.reasons.append("remedy or advert context")
+        if spans["info"]:
+            evidence.reasons.append("general health-information context")
+        return features, evidence, False
+
+    def _harm_candidates(self, text: str, languages: list[_Compiled]) -> list[_Candidate]:
+        found: list[_Candidate] = []
+        for comp in languages:
+            for term in comp.terms:
+                for hit in term.regex.finditer(text):
+                    if len(found) >= _MAX_MATCHES * 4:
+                        break
+                    start, end = hit.span()
+                    if start == end:
+                        continue
+                    if term.boundary and comp.script == "thai":
+                        if not _THAI_BOUNDARIES.ok(text, start, end):
+                            continue
+                    found.append(
+                        _Candidate(
+                            HarmMatch(
+                                text=hit.group(0),
+                                label=term.label,
+                                category=term.category,
+                                strength=term.strength,
+                                start=start,
+                                end=end,
+                                language=comp.code,
+                            )
+                        )
+                    )
+        # Overlapping matches: keep the stronger, then the longer, then the earlier.
+        found.sort(
+            key=lambda c: (
+                -_STRENGTH_RANK[c.match.strength],
+                -(c.match.end - c.match.start),
+                c.match.start,
+            )
+        )
+        kept: list[_Candidate] = []
+        taken: list[tuple[int, int]] = []
+        for cand in found:
+            s, e = cand.match.start, cand.match.end
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            kept.append(cand)
+            taken.append((s, e))
+            if len(kept) >= _MAX_MATCHES:
+                break
+        kept.sort(key=lambda c: c.match.start)
+        return kept
+
+    def _role_spans(
+        self, text: str, languages: list[_Compiled], role: str
+    ) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        for comp in languages:
+            regex = comp.roles.get(role)
+            if regex is None:
+                continue
+            for hit in regex.finditer(text):
+                if hit.end() > hit.start():
+                    spans.append(hit.span())
+                if len(spans) >= 4 * _MAX_MATCHES:
+                    break
+        spans.sort()
+        return spans
+
+    def _product_spans(
+        self, text: str, nouns: list[tuple[int, int]]
+    ) -> list[tuple[tuple[int, int], str]]:
+        out: list[tuple[tuple[int, int], str]] = []
+        if self._product_re is not None:
+            out.extend((hit.span(), "product") for hit in self._product_re.finditer(text))
+        out.extend((span, "noun") for span in nouns)
+        out.sort()
+        return out
+
+    def _brand_spans(self, text: str) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        if _THAI_RE.search(text):
+            for hit in _LATIN_WORD_RE.finditer(text):
+                word = hit.group(0)
+                if len(word) >= 2 and word.upper() not in _ALLCAPS_STOPWORDS:
+                    spans.append(hit.span())
+                if len(spans) >= 4 * _MAX_MATCHES:
+                    break
+            return spans
+        for hit in _TOKEN_RE.finditer(text):
+            word = hit.group(0)
+            start = hit.start()
+            if word[0] in "@#":
+                if len(word) > 2 and word[1:].lower() != "user":
+                    spans.append(hit.span())
+            elif word[0].isupper():
+                prev = text[:start].rstrip()
+                sentence_start = not prev or prev[-1] in _SENTENCE_END or prev[-1] in "\"'“("
+                lowered = word.lower()
+                if word.isupper() and len(word) >= 2:
+                    if word not in _ALLCAPS_STOPWORDS and len(word) <= 6:
+                        spans.append(hit.span())
+                elif not sentence_start and lowered not in _CAPITALISED_STOPWORDS:
+                    spans.append(hit.span())
+            if len(spans) >= 4 * _MAX_MATCHES:
+                break
+        return spans
+
+
+def _best_product(
+    text: str,
+    m: HarmMatch,
+    product_spans: list[tuple[tuple[int, int], str]],
+    brand_spans: list[tuple[int, int]],
+) -> tuple[tuple[int, int, int], ProductMention] | None:
+    """The most specific product mention near a harm match, with its ranking key.
+
+    Configured product names beat concrete product nouns ("cream"), which beat generic
+    ones ("brand", ยี่ห้อ) and brand-like tokens; then stronger harm terms, then nearer.
+    """
+    lo, hi = m.start - _WINDOW_BEFORE, m.end + _WINDOW_AFTER
+    best: tuple[tuple[int, int, int], ProductMention] | None = None
+    candidates = [*product_spans, *((span, "brand") for span in brand_spans)]
+    for (s, e), kind in candidates:
+        if e < lo or s > hi:
+            continue
+        overlapping = s < m.end and m.start < e
+        if overlapping and kind == "brand":
+            continue
+        if kind == "product":
+            specificity = 3
+        elif kind == "noun":
+            specificity = 1 if text[s:e].casefold() in GENERIC_PRODUCT_WORDS else 2
+        else:
+            specificity = 1
+        distance = 0 if overlapping else (m.start - e if e <= m.start else s - m.end)
+        key = (specificity, _STRENGTH_RANK[m.strength], -distance)
+        if best is None or key > best[0]:
+            best = (key, ProductMention(text[s:e], s, e, kind))
+    return best
+
+
+def _overlaps(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    i = bisect.bisect_left(starts, end)
+    return any(s < end and start < e for s, e in spans[max(0, i - 32) : i])
+
+
+def _nearest(
+    spans: list[tuple[int, int]], lo: int, hi: int, m: HarmMatch, inside: bool = False
+) -> tuple[int, int] | None:
+    """The span closest to the harm match within [lo, hi].
+
+    Spans overlapping the match itself are skipped unless `inside` is set.
+    """
+    best: tuple[int, int] | None = None
+    best_d = 10**9
+    starts = [s for s, _ in spans]
+    i = bisect.bisect_left(starts, max(0, lo - 200))
+    for s, e in spans[i:]:
+        if s > hi:
+            break
+        if e < lo:
+            continue
+        if s < m.end and m.start < e:
+            if not inside:
+                continue  # the harm term itself ("rash" is not its own product)
+            d = 0
+        else:
+            d = m.start - e if e <= m.start else s - m.end
+        if d < best_d:
+            best_d, best = d, (s, e)
+    return best

@@ -1,0 +1,1 @@
+"""Package data for nlp.harm: labelled references (labels.jsonl) and trained weights."""

@@ -1,0 +1,543 @@
+"""Tests for the harm-claim classifier (nlp/harm.py) and its labelled references."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from nlp.harm import (
+    DEFAULT_WEIGHTS_PATH,
+    FEATURE_NAMES,
+    HarmClassifier,
+    HarmResult,
+    fit_harm_weights,
+    harm_metrics,
+    load_weights,
+)
+from nlp.harm_lexicon import DEFAULT_LEXICON
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(
+    os.environ.get("GROUNDSWELL_SHARED_DATA", Path(__file__).parents[3] / "shared" / "data")
+)
+LABELS = ROOT / "nlp" / "harm_data" / "labels.jsonl"
+
+
+@pytest.fixture(scope="module")
+def clf() -> HarmClassifier:
+    return HarmClassifier()
+
+
+# Short posts written for these tests (the project's own writing, not data).
+POSITIVES = {
+    "en": [
+        "Brand X made my kid sick",
+        "Got food poisoning from the chicken at Burger Palace last night, never again",
+        "This FreshGlow cream gave me a horrible rash all over my face",
+        "I heard Zesty Cola causes cancer, is that true?",
+        "apparently their batteries explode when you charge them overnight",
+        "My daughter broke out in hives after using the new baby shampoo",
+        "Threw up all night after eating sushi from that place on 5th street",
+        "QuickBake ovens recalled after reports of fires",
+        "Found a piece of glass in my soup at Golden Wok",
+        "the brakes on my new Veltra failed on the highway, nearly crashed",
+        "Anyone else get diarrhea after drinking the new protein shake?",
+        "my phone charger caught fire while I was asleep",
+        "These gummies gave my son a stomach ache",
+    ],
+    "de": [
+        "Nach dem Döner von Imbiss Ali hatte ich die ganze Nacht Durchfall",
+        "Die neue Creme von GlowSkin hat bei mir einen Ausschlag ausgelöst",
+        "Von dem Eis bin ich total krank geworden, Lebensmittelvergiftung",
+        "Mein Handy-Akku ist beim Laden explodiert",
+        "Angeblich soll das Shampoo Haarausfall verursachen",
+        "Rückruf: Hersteller ruft Babynahrung wegen Glassplittern zurück",
+        "Mir ist nach dem Essen im Restaurant total schlecht geworden, hab mich übergeben",
+    ],
+    "id": [
+        "habis makan di warung itu saya langsung sakit perut dan diare",
+        "anak saya keracunan setelah minum susu merek itu",
+        "pakai krim ini malah gatal-gatal dan muncul jerawat",
+        "katanya baterai hp merek itu bisa meledak",
+        "ada kecoa di dalam makanan pesanan saya",
+        "setelah pakai sabun itu kulit saya iritasi dan perih",
+        "sekeluarga muntah-muntah setelah makan di restoran itu, sampai masuk rumah sakit",
+    ],
+    "th": [
+        "กินร้านนี้แล้วท้องเสียทั้งบ้านเลย",
+        "ใช้ครีมตัวนี้แล้วหน้าแพ้ ผื่นขึ้นเต็มหน้า",
+        "เจอแมลงสาบในก๋วยเตี๋ยว ร้านนี้สกปรกมาก",
+        "ได้ยินว่าแบตมือถือยี่ห้อนี้ระเบิดได้",
+        "ดื่มนมกล่องนี้แล้วอาเจียน ต้องไปโรงพยาบาล",
+        "ลูกกินขนมยี่ห้อนี้แล้วปวดท้องมาก",
+        "แพ้ลิปตัวนี้ ปากบวมเลย",
+    ],
+}
+
+NEGATIVES = {
+    "en": [
+        "that show was sick",
+        "sick beat bro",
+        "I'm sick in bed today, feel awful",
+        "I'm so sick of waiting for this bus, late again",
+        "This burger tastes awful and it's overpriced",
+        "Flu season is here: wash your hands and get vaccinated",
+        "The new album is fire, absolutely killed it",
+        "Can't recall the last time I had pizza this good",
+        "This cream helps with rashes and soothes dry skin",
+        "No side effects at all, I love this serum",
+        "People like you make me sick",
+        "Our delivery was late again and the fries were cold",
+        "Breast cancer awareness walk this Sunday, join us!",
+        "He choked in the final again, typical",
+    ],
+    "de": [
+        "Das Wetter ist zum Kotzen",
+        "Ich bin heute krank und liege im Bett",
+        "Die Pizza war kalt und viel zu teuer",
+        "Der neue Song ist krass gut",
+        "Diese Creme hilft gegen Pickel und beruhigt die Haut",
+        "Der Zug hat schon wieder Verspätung",
+        "Keine Nebenwirkungen, ich bin sehr zufrieden",
+    ],
+    "id": [
+        "macet banget bikin pusing",
+        "saya lagi sakit, demam dari kemarin",
+        "makanan nya enak tapi pelayanan nya lama",
+        "sakit hati lihat kelakuan politikus",
+        "krim ini ampuh untuk menghilangkan jerawat",
+        "harga nya mahal dan porsi nya kecil",
+        "sambal nya tidak bikin sakit perut, mantap",
+    ],
+    "th": [
+        "รถคันนี้ขับดีมาก ประหยัดน้ำมัน",
+        "วันนี้ไม่สบาย ปวดหัวทั้งวัน",
+        "อาหารร้านนี้รสชาติแย่ แถมแพงอีก",
+        "ยอมแพ้แล้ว ทีมเราแพ้อีกแล้ว",
+        "ครีมนี้ช่วยลดสิว อ่อนโยนไม่ระคายเคือง",
+        "หิวจนปวดท้อง รอนานมาก",
+        "ส่งของช้ามาก รอสามวันแล้ว",
+    ],
+}
+
+
+def _cases(table: dict[str, list[str]]) -> list[tuple[str, str]]:
+    return [(lang, text) for lang, texts in table.items() for text in texts]
+
+
+# --------------------------------------------------------------------------- verdicts
+
+
+@pytest.mark.parametrize(("lang", "text"), _cases(POSITIVES))
+def test_harm_claims_are_flagged(clf: HarmClassifier, lang: str, text: str) -> None:
+    result = clf.predict([text], langs=[lang])[0]
+    assert result.is_claim, (result.probability, result.evidence.reasons)
+    assert result.probability >= clf.threshold
+    assert result.evidence.harm_terms, "a claim must come with at least one harm term"
+
+
+@pytest.mark.parametrize(("lang", "text"), _cases(NEGATIVES))
+def test_non_claims_are_not_flagged(clf: HarmClassifier, lang: str, text: str) -> None:
+    result = clf.predict([text], langs=[lang])[0]
+    assert not result.is_claim, (result.probability, result.evidence.reasons)
+    assert result.probability < clf.threshold
+
+
+def test_language_is_read_from_script_when_not_given(clf: HarmClassifier) -> None:
+    texts = [t for texts in POSITIVES.values() for t in texts]
+    results = clf.predict(texts)  # no langs at all
+    assert all(r.is_claim for r in results)
+    negatives = [t for texts in NEGATIVES.values() for t in texts]
+    assert not any(r.is_claim for r in clf.predict(negatives, langs=[None] * len(negatives)))
+
+
+def test_mixed_language_batch_keeps_order(clf: HarmClassifier) -> None:
+    texts = [
+        POSITIVES["th"][0],
+        NEGATIVES["en"][0],
+        POSITIVES["de"][0],
+        NEGATIVES["id"][0],
+        POSITIVES["id"][1],
+        NEGATIVES["th"][0],
+        POSITIVES["en"][1],
+    ]
+    langs: list[str | None] = ["th", "en", "de", "id", "id", None, "en-US"]
+    results = clf.predict(texts, langs=langs)
+    assert [r.is_claim for r in results] == [True, False, True, False, True, False, True]
+    # Each result is the same as scoring the text alone.
+    for text, lang, batched in zip(texts, langs, results, strict=True):
+        alone = clf.predict([text], langs=[lang])[0]
+        assert alone.probability == pytest.approx(batched.probability)
+
+
+def test_malay_code_reads_as_indonesian(clf: HarmClassifier) -> None:
+    text = "anak saya keracunan setelah minum susu merek itu"
+    assert clf.predict([text], langs=["ms"])[0].is_claim
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def test_evidence_spans_point_at_the_matched_words(clf: HarmClassifier) -> None:
+    text = "This FreshGlow cream gave me a horrible rash all over my face"
+    result = clf.predict([text], langs=["en"])[0]
+    terms = result.evidence.harm_terms
+    assert [text[m.start : m.end] for m in terms] == [m.text for m in terms]
+    rash = next(m for m in terms if m.text == "rash")
+    assert text[rash.start : rash.end] == "rash"
+    assert rash.category == "skin" and rash.strength == "strong" and rash.language == "en"
+    product = result.evidence.product
+    assert product is not None
+    assert text[product.start : product.end] == product.text
+    assert product.text in {"cream", "FreshGlow"}
+    assert any("rash" in reason for reason in result.evidence.reasons)
+
+
+def test_thai_evidence_spans(clf: HarmClassifier) -> None:
+    text = "ลูกกินขนมยี่ห้อนี้แล้วปวดท้องมาก"
+    result = clf.predict([text], langs=["th"])[0]
+    (term,) = result.evidence.harm_terms
+    assert term.text == "ปวดท้อง"
+    assert text[term.start : term.end] == "ปวดท้อง"
+    assert result.evidence.product is not None
+    assert result.evidence.product.text == "ขนม"
+
+
+def test_configured_product_names_are_reported_as_blamed() -> None:
+    clf = HarmClassifier(products=["Acme Cola", "  ", "acme cola"])
+    result = clf.predict(["acme cola made me sick"], langs=["en"])[0]
+    assert result.is_claim
+    assert result.evidence.product is not None
+    assert result.evidence.product.kind == "product"
+    assert result.evidence.product.text == "acme cola"
+
+
+def test_add_products_later() -> None:
+    clf = HarmClassifier()
+    text = "vomited all night because of zorbix"
+    before = clf.predict([text], langs=["en"])[0]
+    clf.add_products(["Zorbix"])
+    after = clf.predict([text], langs=["en"])[0]
+    assert after.evidence.product is not None and after.evidence.product.text == "zorbix"
+    assert after.probability >= before.probability
+
+
+def test_slang_and_figurative_terms_are_ignored_with_a_reason(clf: HarmClassifier) -> None:
+    result = clf.predict(["this mixtape is a sick beat, pure fire"], langs=["en"])[0]
+    assert not result.is_claim
+    assert any(m.text.lower().startswith("sick") for m in result.evidence.ignored_terms) or not (
+        result.evidence.harm_terms
+    )
+    thai = clf.predict(["ยอมแพ้แล้ว ทีมเราแพ้อีกแล้ว"], langs=["th"])[0]
+    assert [m.text for m in thai.evidence.harm_terms] == []
+    assert any("figurative" in r for r in thai.evidence.reasons)
+
+
+def test_negated_harm_term_is_set_aside(clf: HarmClassifier) -> None:
+    result = clf.predict(["No side effects at all, I love this serum"], langs=["en"])[0]
+    assert result.evidence.harm_terms == []
+    assert [m.text for m in result.evidence.ignored_terms] == ["side effects"]
+    assert any("negated" in r for r in result.evidence.reasons)
+
+
+def test_illness_without_a_product_is_not_a_claim(clf: HarmClassifier) -> None:
+    for text, lang in [
+        ("I've had a terrible stomach ache all day", "en"),
+        ("วันนี้ปวดหัวมาก ไม่สบาย", "th"),
+        ("saya lagi demam dan pusing", "id"),
+        ("Ich habe Kopfschmerzen", "de"),
+    ]:
+        assert not clf.predict([text], langs=[lang])[0].is_claim, text
+
+
+def test_evidence_dict_is_json_serialisable(clf: HarmClassifier) -> None:
+    result = clf.predict([POSITIVES["en"][1]], langs=["en"])[0]
+    data = result.evidence_dict()
+    round_trip = json.loads(json.dumps(data, ensure_ascii=False))
+    assert round_trip["harm_terms"][0]["text"] == "food poisoning"
+    assert set(round_trip) == {"harm_terms", "ignored_terms", "product", "reasons"}
+
+
+# --------------------------------------------------------------------------- edge cases
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "😀😀🔥🔥", "!!! ??? ...", "🤢🤮"])
+def test_empty_and_symbol_only_texts(clf: HarmClassifier, text: str) -> None:
+    (result,) = clf.predict([text])
+    assert result.probability == 0.0
+    assert result.is_claim is False
+    assert result.evidence.harm_terms == []
+    assert result.evidence.reasons
+
+
+def test_empty_batch(clf: HarmClassifier) -> None:
+    assert clf.predict([]) == []
+    assert clf.predict([], langs=[]) == []
+
+
+def test_very_long_texts_get_a_defined_result(clf: HarmClassifier) -> None:
+    filler = "lorem ipsum dolor sit amet " * 4000
+    claim = filler + " the salad from Green Bowl gave me food poisoning " + filler
+    claim = claim[:50_000] + " the salad from Green Bowl gave me food poisoning " + claim[50_000:]
+    thai = ("รถคันนี้ขับดี " * 8000)[:100_000]
+    results = clf.predict([claim[:100_000], thai, "x" * 100_000], langs=["en", "th", None])
+    assert len(claim[:100_000]) == 100_000
+    assert results[0].is_claim
+    assert not results[1].is_claim
+    assert not results[2].is_claim
+    for r in results:
+        assert 0.0 <= r.probability <= 1.0
+        assert len(r.evidence.harm_terms) <= 64
+
+
+def test_langs_length_must_match(clf: HarmClassifier) -> None:
+    with pytest.raises(ValueError, match="languages"):
+        clf.predict(["a", "b"], langs=["en"])
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def test_threshold_controls_is_claim() -> None:
+    text = POSITIVES["en"][0]
+    p = HarmClassifier().predict([text], langs=["en"])[0].probability
+    assert 0.0 < p < 1.0
+    assert HarmClassifier(threshold=max(0.0, p - 0.01)).predict([text], langs=["en"])[0].is_claim
+    assert (
+        not HarmClassifier(threshold=min(1.0, p + 0.01)).predict([text], langs=["en"])[0].is_claim
+    )
+
+
+def test_default_threshold_comes_from_the_weights() -> None:
+    weights = load_weights()
+    assert HarmClassifier().threshold == pytest.approx(weights.get("threshold", 0.5))
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5])
+def test_invalid_threshold_is_rejected(bad: float) -> None:
+    with pytest.raises(ValueError, match="threshold"):
+        HarmClassifier(threshold=bad)
+
+
+def test_weights_for_other_features_are_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps({"features": ["x"], "coef": [1.0], "intercept": 0.0}))
+    with pytest.raises(ValueError, match="features"):
+        HarmClassifier(weights=path)
+
+
+def test_shipped_weights_respect_sign_constraints() -> None:
+    weights = load_weights(DEFAULT_WEIGHTS_PATH)
+    coef = dict(zip(weights["features"], weights["coef"], strict=True))
+    assert weights["features"] == list(FEATURE_NAMES)
+    for name in ("harm_strong", "harm_medium", "near_cue", "near_product", "strong_supported"):
+        assert coef[name] >= 0.0
+    for name in ("negated", "figurative", "remedy", "info"):
+        assert coef[name] <= 0.0
+
+
+class _FixedScorer:
+    def __init__(self, value: float) -> None:
+        self.value = value
+        self.calls: list[list[str]] = []
+
+    def predict_proba(self, texts: list[str]) -> list[float]:
+        self.calls.append(list(texts))
+        return [self.value] * len(texts)
+
+
+def test_second_model_is_blended_in() -> None:
+    text = NEGATIVES["en"][4]
+    lexical = HarmClassifier().predict([text], langs=["en"])[0].probability
+    scorer = _FixedScorer(1.0)
+    blended = HarmClassifier(model=scorer, model_weight=0.5)
+    result = blended.predict([text], langs=["en"])[0]
+    assert result.probability == pytest.approx(0.5 + 0.5 * lexical)
+    assert scorer.calls == [[text]]
+    assert blended.version.endswith("+model")
+    # Evidence still comes from the lexicons.
+    assert result.evidence.harm_terms == []
+
+
+def test_second_model_must_return_one_score_per_text() -> None:
+    class Broken:
+        def predict_proba(self, texts: list[str]) -> list[float]:
+            return [0.5]
+
+    with pytest.raises(ValueError, match="number of scores"):
+        HarmClassifier(model=Broken()).predict(["a", "b"])
+
+
+def test_version_is_stable_and_tracks_weights() -> None:
+    assert HarmClassifier().version == HarmClassifier().version
+    weights = load_weights()
+    weights["intercept"] = weights["intercept"] + 1.0
+    assert HarmClassifier(weights=weights).version != HarmClassifier().version
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def test_harm_metrics_counts() -> None:
+    m = harm_metrics([1, 1, 0, 0, 1], [1, 0, 1, 0, 1])
+    assert (m["n"], m["tp"], m["fp"], m["fn"], m["tn"]) == (5, 2, 1, 1, 1)
+    assert m["precision"] == pytest.approx(2 / 3)
+    assert m["recall"] == pytest.approx(2 / 3)
+    assert m["f1"] == pytest.approx(2 / 3)
+
+
+def test_harm_metrics_without_predicted_or_gold_positives() -> None:
+    m = harm_metrics([0, 0], [0, 0])
+    assert (m["precision"], m["recall"], m["f1"]) == (0.0, 0.0, 0.0)
+    m = harm_metrics([True, False], [False, False])
+    assert m["recall"] == 0.0 and m["fn"] == 1
+
+
+def test_harm_metrics_length_mismatch() -> None:
+    with pytest.raises(ValueError, match="length|items"):
+        harm_metrics([1, 0], [1])
+
+
+# --------------------------------------------------------------------------- training
+
+
+def test_fit_learns_from_examples_and_keeps_signs() -> None:
+    pos = [t for texts in POSITIVES.values() for t in texts]
+    neg = [t for texts in NEGATIVES.values() for t in texts]
+    weights = fit_harm_weights(pos + neg, [1] * len(pos) + [0] * len(neg), cv_folds=3)
+    coef = dict(zip(weights["features"], weights["coef"], strict=True))
+    assert all(coef[n] >= 0 for n in ("harm_strong", "near_cue", "near_product"))
+    assert all(coef[n] <= 0 for n in ("negated", "figurative", "remedy", "info"))
+    assert 0.0 < weights["threshold"] < 1.0
+    assert weights["n_train"] == len(pos) + len(neg)
+    trained = HarmClassifier(weights=weights)
+    predicted = [r.is_claim for r in trained.predict(pos + neg)]
+    m = harm_metrics([1] * len(pos) + [0] * len(neg), predicted)
+    assert m["f1"] >= 0.8
+
+
+def test_fit_needs_both_classes() -> None:
+    with pytest.raises(ValueError, match="both"):
+        fit_harm_weights(["a rash", "food poisoning"], [1, 1])
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+def test_every_lexicon_pattern_compiles_and_never_matches_empty() -> None:
+    for lexicon in DEFAULT_LEXICON.values():
+        patterns = [t.pattern for t in lexicon.harm]
+        for role in ("products", "cues", "consumption", "rumour", "figurative", "remedy"):
+            patterns.extend(getattr(lexicon, role))
+        for pattern in patterns:
+            regex = re.compile(pattern, re.IGNORECASE)
+            assert regex.fullmatch("") is None, (lexicon.code, pattern[:60])
+
+
+def test_main_languages_have_full_lexicons() -> None:
+    for code in ("en", "de", "id", "th"):
+        lexicon = DEFAULT_LEXICON[code]
+        assert lexicon.harm and lexicon.products and lexicon.cues and lexicon.figurative
+
+
+# --------------------------------------------------------------------------- references
+
+
+def _load_script(name: str) -> ModuleType:
+    path = ROOT / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"_gs_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_references_are_well_formed() -> None:
+    refs = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines()]
+    assert len(refs) >= 500
+    keys = {(r["file"], r["line"]) for r in refs}
+    assert len(keys) == len(refs), "each post is labelled once"
+    for ref in refs:
+        assert ref["label"] in (0, 1)
+        assert ref["split"] in ("train", "test")
+        assert re.fullmatch(r"[0-9a-f]{12}", ref["sha1"])
+        assert ref["file"].startswith("sentiment/") and ref["line"] >= 1
+    langs = {r["lang"] for r in refs if r["label"] == 1}
+    assert {"en", "de", "id", "th"} <= langs, "positives in all four languages"
+    for lang in ("en", "de", "id", "th"):
+        for label in (0, 1):
+            group = [r for r in refs if r["lang"] == lang and r["label"] == label]
+            test_share = sum(r["split"] == "test" for r in group) / len(group)
+            assert 0.25 <= test_share <= 0.5, (lang, label, test_share)
+
+
+needs_data = pytest.mark.skipif(
+    not (DATA / "sentiment").is_dir(), reason="shared sentiment data not present"
+)
+
+
+@needs_data
+def test_references_resolve_and_detect_changed_text(tmp_path: Path) -> None:
+    build = _load_script("build_harm_set")
+    refs = build.read_labels(LABELS)
+    rows = build.materialise(refs, DATA, "all")
+    assert len(rows) == len(refs)
+    assert all(r["text"] and r["lang"] for r in rows)
+    tampered = dict(refs[0], sha1="000000000000")
+    with pytest.raises(build.ReferenceError, match="text changed"):
+        build.materialise([tampered], DATA)
+    missing = dict(refs[0], line=10**9)
+    with pytest.raises(build.ReferenceError, match="line missing"):
+        build.materialise([missing], DATA)
+    out = tmp_path / "test.jsonl"
+    assert build.main(["--data", str(DATA), "--out", str(out), "--split", "test"]) == 0
+    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert written and set(written[0]) == {"text", "label", "lang"}
+    assert len(written) == sum(r["split"] == "test" for r in refs)
+
+
+@needs_data
+def test_build_script_fails_clearly_on_a_broken_reference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build = _load_script("build_harm_set")
+    ref = json.loads(LABELS.read_text(encoding="utf-8").splitlines()[0])
+    broken = tmp_path / "labels.jsonl"
+    broken.write_text(json.dumps(dict(ref, sha1="ffffffffffff")) + "\n", encoding="utf-8")
+    code = build.main(
+        ["--data", str(DATA), "--labels", str(broken), "--out", str(tmp_path / "o.jsonl")]
+    )
+    assert code == 2
+    assert "text changed" in capsys.readouterr().err
+
+
+# Measured once on the held-out split after tuning (all: F1 0.807, precision 0.756; th: F1
+# 0.851; see nlp/harm_data/README.md). The floors leave a margin for lexicon edits that
+# move a few posts. en/de/id hold only 1-4 positives each there: too few for a floor.
+HELD_OUT_FLOORS = {"all": 0.75, "th": 0.80}
+
+
+@needs_data
+def test_held_out_split_scores_within_reason() -> None:
+    build = _load_script("build_harm_set")
+    evaluate = _load_script("eval_harm_refs")
+    rows = build.materialise(build.read_labels(LABELS), DATA, "test")
+    metrics, _ = evaluate.evaluate(rows)
+    for key, floor in HELD_OUT_FLOORS.items():
+        assert metrics[key]["f1"] >= floor, (key, metrics[key])
+    # Random posts without harm terms must stay clean: precision matters in production.
+    assert metrics["all"]["precision"] >= 0.68
+
+
+def test_harm_result_type() -> None:
+    (result,) = HarmClassifier().predict(["hello"])
+    assert isinstance(result, HarmResult)
+    assert set(result.features) == set(FEATURE_NAMES)
