@@ -12,6 +12,9 @@ Baseline, per bucket with hour-of-day ``h`` and day-of-week ``d``::
 * ``level`` is an EWMA (half-life ``level_half_life_hours``) of the deseasonalised
   count; the hour-of-day and day-of-week factors are EWMAs of the count relative to
   the rest of the model, read normalised to mean 1 (multiplicative Holt-Winters).
+  Day-of-week factors are learnt against a slow ``base`` level (half-life
+  ``base_half_life_hours``), from the second day on, and used once half a day of
+  that weekday has been seen.
 * Every update is robust: the count used for learning is clipped to
   ``expected +- clip_sigmas * sd``, so a spike does not inflate the baseline. Only
   when the series has stayed outside that band for ``shift_accept_hours`` is the raw
@@ -31,10 +34,11 @@ Scoring, each statistic mapped to ``[0, 1)`` so that 0.5 is its decision boundar
   half-life ``burst_half_life_hours``), scored ``r / (r + burst_ratio)``. A burst
   fires only if it is both improbable and at least ``burst_ratio`` times the size of
   recent bursts: the series' own burstiness sets the bar.
-* ``cusum``: a one-sided CUSUM of standardised residuals, each capped at
-  ``cusum_z_cap`` (one spike is the tail test's job), less the allowance
-  ``cusum_k``, scored ``S / (S + cusum_h)``: slow build-ups that no single bucket
-  reveals.
+* ``cusum``: a one-sided CUSUM of residuals standardised against the slow
+  ``base`` level, each capped at ``cusum_z_cap`` (one spike is the tail test's job),
+  less the allowance ``cusum_k``, scored ``S / (S + cusum_h)``: slow build-ups that
+  no single bucket reveals and that the fast level would absorb. When it crosses,
+  it restarts from the new level, so one shift fires once.
 
 ``score`` is the larger of the two. ``fired`` is ``score >= threshold`` outside the
 warm-up, outside a cooldown, and with at least ``min_count`` mentions in the bucket.
@@ -42,8 +46,9 @@ The cooldown runs from the last bucket at or above the threshold, so one long
 incident fires once.
 
 `ShareDetector` does the same for a proportion (negative mentions / all mentions):
-a quasi-binomial upper-tail test of the bucket's share against a robust EWMA of the
-baseline share, so growth in volume alone does not fire it.
+a quasi-binomial upper-tail test of the share, in the bucket and in exponentially
+weighted recent counts, against a robust EWMA of the baseline share, so growth in
+volume alone does not fire it.
 """
 
 from __future__ import annotations
@@ -82,7 +87,7 @@ def _ewma_rate(step_hours: float, half_life_hours: float) -> float:
     return 1.0 - 0.5 ** (step_hours / half_life_hours)
 
 
-def _score_from_log10(s: float, scale: float) -> float:
+def _evidence_score(s: float, scale: float) -> float:
     """Map a non-negative evidence value to ``[0, 1)``, 0.5 at ``s == scale``."""
     if s <= 0:
         return 0.0
@@ -185,10 +190,12 @@ class SpikeResult:
         fired: True when this bucket raises an alert (score at or above the threshold,
             not in warm-up, not in cooldown, enough volume).
         statistic: Which statistic gave the score: ``"poisson_tail"``, ``"nb_tail"``,
-            ``"cusum"`` or ``"binomial_tail"``.
+            ``"cusum"``, ``"binomial_tail"`` or ``"binomial_tail_recent"``.
         statistic_value: That statistic's value: a tail p-value, or the CUSUM sum.
         statistic_threshold: The statistic's value at the score threshold: the
-            p-value below which, or the CUSUM sum above which, the bucket fires.
+            p-value at or below which, or the CUSUM sum at or above which, the
+            statistic alone would fire (the prominence cap can still hold a tail
+            test back).
         threshold: The score threshold.
         reason: Why a bucket at or above the threshold did not fire (``"warmup"``,
             ``"cooldown"``, ``"min_count"``, ``"min_lift"``), else None.
@@ -252,16 +259,26 @@ def _fmt(x: float) -> str:
 class SpikeConfig:
     """Settings of `SpikeDetector`; durations are in hours so any bucket size works.
 
+    The defaults are the robust pick of ``scripts/tune_spikes.py`` (leave-one-series-out
+    on NAB Twitter-volume series, at full and thinned volume).
+
     Attributes:
         bucket_minutes: Bucket length; converts half-lives to per-bucket rates.
         threshold: Score at or above which a bucket fires.
         tail_log10_p: ``-log10`` of the tail p-value that scores exactly 0.5.
+        burst_ratio: Prominence (excess / decayed recent peak excess) that scores
+            0.5; 0 turns the prominence cap off.
+        burst_half_life_hours: Half-life of the recent peak excess.
         cusum_k: CUSUM allowance, in standard deviations.
         cusum_h: CUSUM sum that scores exactly 0.5.
         cusum_z_cap: Cap on one bucket's standardised residual inside the CUSUM.
         level_half_life_hours: Half-life of the deseasonalised local level.
+        base_half_life_hours: Half-life of the slow level that the CUSUM measures
+            against and the day-of-week factors are learnt against (a fast level
+            would follow a build-up, or a weekend, within hours).
         hour_half_life_days: Half-life of each hour-of-day factor.
         weekday_half_life_weeks: Half-life of each day-of-week factor.
+        use_weekday: Learn day-of-week factors.
         dispersion_half_life_hours: Half-life of the overdispersion estimate.
         min_dispersion: Floor on the ``alpha`` used in tests.
         max_dispersion: Cap on the ``alpha`` used in tests; at low counts model error
@@ -272,21 +289,21 @@ class SpikeConfig:
         cooldown_hours: After a bucket at or above the threshold, nothing fires
             again until this long has passed without one.
         min_count: Buckets with fewer mentions never fire.
-        use_weekday: Learn day-of-week factors.
-        burst_ratio: Prominence (excess / decayed recent peak excess) that scores
-            0.5; 0 turns the prominence cap off.
-        burst_half_life_hours: Half-life of the recent peak excess.
     """
 
     bucket_minutes: float = 5.0
     threshold: float = 0.5
     tail_log10_p: float = 8.0
+    burst_ratio: float = 1.0
+    burst_half_life_hours: float = 336.0
     cusum_k: float = 2.0
     cusum_h: float = 50.0
     cusum_z_cap: float = 4.0
     level_half_life_hours: float = 3.0
+    base_half_life_hours: float = 72.0
     hour_half_life_days: float = 7.0
     weekday_half_life_weeks: float = 3.0
+    use_weekday: bool = True
     dispersion_half_life_hours: float = 72.0
     min_dispersion: float = 0.05
     max_dispersion: float = 0.25
@@ -295,10 +312,6 @@ class SpikeConfig:
     warmup_hours: float = 48.0
     cooldown_hours: float = 2.0
     min_count: float = 5.0
-    use_weekday: bool = True
-    burst_ratio: float = 1.0
-    burst_half_life_hours: float = 336.0
-    base_half_life_hours: float = 72.0
 
     def __post_init__(self) -> None:
         if self.bucket_minutes <= 0:
@@ -342,6 +355,7 @@ class _SpikeState:
     outside_run: int = 0
     outside_sign: int = 0
     quiet_until: str | None = None
+    rebase_until: str | None = None
     recent_peak: float = 0.0
 
 
@@ -449,18 +463,18 @@ class SpikeDetector:
         # Scores: tail test on this bucket, CUSUM for build-ups.
         p_value = count_upper_tail(value, mu, alpha) if value > mu else 1.0
         tail_evidence = -math.log10(p_value) if p_value > 0 else math.inf
-        tail_score = _score_from_log10(tail_evidence, cfg.tail_log10_p)
+        tail_score = _evidence_score(tail_evidence, cfg.tail_log10_p)
         excess = value - mu
         peak = s.recent_peak * self._peak_decay
         if cfg.burst_ratio > 0 and excess > 0:
             prominence = excess / peak if peak > 0 else math.inf
-            tail_score = min(tail_score, _score_from_log10(prominence, cfg.burst_ratio))
+            tail_score = min(tail_score, _evidence_score(prominence, cfg.burst_ratio))
         s.recent_peak = max(peak, excess)
         # The CUSUM measures against the slow level, which a build-up cannot drag along.
         mu_base = max(s.base_level * hour_f * week_f, _MIN_EXPECTED)
         z = (value - mu_base) / math.sqrt(mu_base + alpha * mu_base * mu_base)
         s.cusum = max(0.0, s.cusum + min(z, cfg.cusum_z_cap) - cfg.cusum_k)
-        cusum_score = _score_from_log10(s.cusum, cfg.cusum_h)
+        cusum_score = _evidence_score(s.cusum, cfg.cusum_h)
         if cusum_score > tail_score:
             score, statistic = cusum_score, "cusum"
             stat_value, stat_threshold = s.cusum, cfg.cusum_threshold
@@ -471,7 +485,13 @@ class SpikeDetector:
 
         fired, reason = self._decide(ts, value, score)
         if s.cusum >= cfg.cusum_threshold:
-            s.cusum = 0.0  # the build-up has been reported (or would have been): start over
+            # The build-up has been reported (or would have been): for one cooldown the
+            # slow level follows the fast one up and the CUSUM stays at zero, so the
+            # new level becomes the reference and one shift fires once.
+            s.rebase_until = (ts + timedelta(hours=cfg.cooldown_hours)).isoformat()
+        if s.rebase_until is not None and ts <= datetime.fromisoformat(s.rebase_until):
+            s.cusum = 0.0
+            s.base_level = max(s.base_level, s.level)
 
         self._learn(ts, value, mu, sd, norms)
         return SpikeResult(
@@ -619,20 +639,24 @@ class ShareConfig:
         bucket_minutes: Bucket length; converts half-lives to per-bucket rates.
         threshold: Score at or above which a bucket fires.
         tail_log10_p: ``-log10`` of the binomial tail p-value that scores 0.5.
-        min_total: Buckets with fewer mentions in all are neither scored nor learnt.
-        min_count: Buckets with fewer matching mentions never fire.
-        min_lift: The share must exceed the baseline share by at least this much
-            (absolute) to fire, so a tiny but significant change stays quiet.
+        window_half_life_hours: Half-life of the exponentially weighted recent counts
+            behind the second test, which catches shifts too small for one bucket.
+        min_total: Fewest mentions in all (in the bucket, or weighted in the recent
+            window) for a test to run.
+        min_count: Fewest matching mentions for a test to fire.
+        min_lift: The tested share must exceed the baseline share by at least this
+            much (absolute) to fire, so a tiny but significant change stays quiet.
         half_life_hours: Half-life of the baseline share.
         dispersion_half_life_hours: Half-life of the design-effect estimate.
         clip_sigmas: Updates use counts clipped to ``expected +- clip_sigmas * sd``.
-        warmup_hours: Nothing fires this long after the first scored bucket.
+        warmup_hours: Nothing fires this long after the first bucket.
         cooldown_hours: Quiet period after a bucket at or above the threshold.
     """
 
     bucket_minutes: float = 5.0
     threshold: float = 0.5
     tail_log10_p: float = 6.0
+    window_half_life_hours: float = 0.5
     min_total: float = 20.0
     min_count: float = 5.0
     min_lift: float = 0.05
@@ -647,8 +671,8 @@ class ShareConfig:
             raise ValueError("bucket_minutes must be positive")
         if not 0 < self.threshold <= 1:
             raise ValueError("threshold must be in (0, 1]")
-        if self.tail_log10_p <= 0 or self.min_total <= 0:
-            raise ValueError("tail_log10_p and min_total must be positive")
+        if self.tail_log10_p <= 0 or self.min_total <= 0 or self.window_half_life_hours <= 0:
+            raise ValueError("tail_log10_p, min_total and window_half_life_hours must be > 0")
 
     @property
     def tail_p_threshold(self) -> float:
@@ -665,6 +689,8 @@ class _ShareState:
     hits: float = 0.0
     totals: float = 0.0
     design_effect: float = 1.0
+    recent_hits: float = 0.0
+    recent_totals: float = 0.0
     quiet_until: str | None = None
 
 
@@ -676,8 +702,11 @@ class ShareDetector:
 
     The test is quasi-binomial: with design effect ``phi >= 1`` estimated online from
     the spread of past shares, ``K / phi`` is compared with ``Binomial(N / phi, p0)``
-    where ``p0`` is the robust EWMA baseline share. Volume growth at a stable share
-    raises ``K`` and ``N`` together and does not fire.
+    where ``p0`` is the robust EWMA baseline share. It runs on the bucket's counts
+    (``"binomial_tail"``) and on exponentially weighted recent counts
+    (``"binomial_tail_recent"``, conservative, for shifts spread over several
+    buckets); the larger score wins. Volume growth at a stable share raises ``K``
+    and ``N`` together and does not fire.
     """
 
     def __init__(self, config: ShareConfig | None = None) -> None:
@@ -691,12 +720,19 @@ class ShareDetector:
         step = self.config.bucket_minutes / 60.0
         self._rate = _ewma_rate(step, self.config.half_life_hours)
         self._dispersion_rate = _ewma_rate(step, self.config.dispersion_half_life_hours)
+        self._window_decay = 0.5 ** (step / self.config.window_half_life_hours)
 
     @property
     def baseline_share(self) -> float | None:
-        """The current baseline share, or None before any scored bucket."""
+        """The current baseline share, or None before any mention was seen."""
         s = self._state
         return s.hits / s.totals if s.totals > 0 else None
+
+    def _test(self, hits: float, totals: float, p0: float, phi: float) -> float:
+        """Quasi-binomial upper-tail p-value of ``hits`` out of ``totals``."""
+        if totals < self.config.min_total or hits <= totals * p0:
+            return 1.0
+        return binomial_upper_tail(hits / phi, totals / phi, p0)
 
     def update(self, ts: datetime, count: float, total: float) -> SpikeResult:
         """Score one bucket's share ``count / total``, then learn from it.
@@ -707,7 +743,8 @@ class ShareDetector:
             total: All mentions in the bucket.
 
         Returns:
-            The verdict; ``value`` and ``expected`` are shares.
+            The verdict; ``value`` is the tested share (the bucket's, or the recent
+            window's for ``"binomial_tail_recent"``) and ``expected`` the baseline.
 
         Raises:
             ValueError: If the counts are inconsistent or ``ts`` is out of order.
@@ -718,65 +755,72 @@ class ShareDetector:
         if s.last_ts is not None and ts <= datetime.fromisoformat(s.last_ts):
             raise ValueError(f"buckets must arrive in time order: {ts} after {s.last_ts}")
         s.last_ts = ts.isoformat()
+        if s.first_ts is None:
+            s.first_ts = ts.isoformat()
         share = count / total if total > 0 else 0.0
+        s.recent_hits = s.recent_hits * self._window_decay + count
+        s.recent_totals = s.recent_totals * self._window_decay + total
         baseline = self.baseline_share
-        p_threshold = cfg.tail_p_threshold
-        if total < cfg.min_total:
-            return SpikeResult(
-                ts, share, baseline if baseline is not None else share, 0.0, False,
-                "binomial_tail", 1.0, p_threshold, cfg.threshold, "min_total",
-            )  # fmt: skip
         if baseline is None:
-            s.n, s.first_ts = 1, ts.isoformat()
-            s.hits, s.totals = count, total
+            if total > 0:
+                s.n, s.hits, s.totals = 1, count, total
             return SpikeResult(
-                ts, share, share, 0.0, False, "binomial_tail", 1.0, p_threshold,
+                ts, share, share, 0.0, False, "binomial_tail", 1.0, cfg.tail_p_threshold,
                 cfg.threshold, "warmup",
             )  # fmt: skip
 
         p0 = min(max(baseline, _SHARE_FLOOR), 1.0 - _SHARE_FLOOR)
         phi = max(s.design_effect, 1.0)
-        if share > p0:
-            p_value = binomial_upper_tail(count / phi, total / phi, p0)
-        else:
-            p_value = 1.0
-        evidence = -math.log10(p_value) if p_value > 0 else math.inf
-        score = _score_from_log10(evidence, cfg.tail_log10_p)
+        tests = [
+            ("binomial_tail", count, total),
+            ("binomial_tail_recent", s.recent_hits, s.recent_totals),
+        ]
+        scored = []
+        for name, hits, totals in tests:
+            p_value = self._test(hits, totals, p0, phi)
+            evidence = -math.log10(p_value) if p_value > 0 else math.inf
+            scored.append(
+                (_evidence_score(evidence, cfg.tail_log10_p), p_value, name, hits, totals)
+            )
+        score, p_value, statistic, hits, totals = max(scored, key=lambda t: t[0])
+        tested_share = hits / totals if totals > 0 else 0.0
 
         reason: str | None = None
         if score >= cfg.threshold:
-            assert s.first_ts is not None
             reason, s.quiet_until = _quiet_reason(
                 ts, s.first_ts, s.quiet_until, cfg.warmup_hours, cfg.cooldown_hours
             )
-            if reason is None and count < cfg.min_count:
+            if reason is None and hits < cfg.min_count:
                 reason = "min_count"
-            elif reason is None and share - p0 < cfg.min_lift:
+            elif reason is None and tested_share - p0 < cfg.min_lift:
                 reason = "min_lift"
         fired = score >= cfg.threshold and reason is None
 
-        # Learn from the count clipped to the baseline's band (robust update).
-        s.n += 1
-        sd = math.sqrt(phi * total * p0 * (1.0 - p0))
-        learnt = min(
-            max(count, total * p0 - cfg.clip_sigmas * sd), total * p0 + cfg.clip_sigmas * sd
-        )
-        rate = max(self._rate, 1.0 / s.n)
-        s.hits += rate * (learnt - s.hits)
-        s.totals += rate * (total - s.totals)
-        pearson = (learnt - total * p0) ** 2 / (total * p0 * (1.0 - p0))
-        rate = max(self._dispersion_rate, 1.0 / s.n)
-        s.design_effect += rate * (min(pearson, 100.0) - s.design_effect)
+        if total > 0:
+            # Learn from the count clipped to the baseline's band (robust update).
+            s.n += 1
+            sd = math.sqrt(phi * total * p0 * (1.0 - p0))
+            expected_hits = total * p0
+            learnt = min(
+                max(count, expected_hits - cfg.clip_sigmas * sd),
+                expected_hits + cfg.clip_sigmas * sd,
+            )
+            rate = max(self._rate, 1.0 / s.n)
+            s.hits += rate * (learnt - s.hits)
+            s.totals += rate * (total - s.totals)
+            pearson = (learnt - expected_hits) ** 2 / (expected_hits * (1.0 - p0))
+            rate = max(self._dispersion_rate, 1.0 / s.n)
+            s.design_effect += rate * (min(pearson, 100.0) - s.design_effect)
 
         return SpikeResult(
             ts=ts,
-            value=share,
+            value=tested_share,
             expected=p0,
             score=score,
             fired=fired,
-            statistic="binomial_tail",
+            statistic=statistic,
             statistic_value=p_value,
-            statistic_threshold=p_threshold,
+            statistic_threshold=cfg.tail_p_threshold,
             threshold=cfg.threshold,
             reason=reason,
         )
