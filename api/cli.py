@@ -213,9 +213,15 @@ def keys_list() -> None:
         workspace = get_workspace(session, ctx.settings.workspace)
         table = Table("id", "name", "role", "prefix", "created", "last used", "revoked")
         for k in list_api_keys(session, workspace.id or 0):
-            table.add_row(str(k.id), k.name, k.role.value, k.prefix, f"{k.created_at:%Y-%m-%d}",
-                          f"{k.last_used_at:%Y-%m-%d %H:%M}" if k.last_used_at else "",
-                          "yes" if k.revoked else "")
+            table.add_row(
+                str(k.id),
+                k.name,
+                k.role.value,
+                k.prefix,
+                f"{k.created_at:%Y-%m-%d}",
+                f"{k.last_used_at:%Y-%m-%d %H:%M}" if k.last_used_at else "",
+                "yes" if k.revoked else "",
+            )
         console.print(table)
 
 
@@ -390,6 +396,16 @@ def demo(
     uvicorn.run(
         create_app(demo_settings), host=demo_settings.host, port=bind_port, log_level="warning"
     )
+
+
+def _register_extensions() -> None:
+    """Add the command groups that live in their own modules."""
+    from api import cli_listen
+
+    cli_listen.register(app)
+
+
+_register_extensions()
 
 
 def main() -> None:

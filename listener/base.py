@@ -64,6 +64,13 @@ CollectorFactory = Callable[..., Collector]
 
 BUILTIN_COLLECTORS: dict[str, str] = {
     "simulator": "listener.simulator:ScenarioSimulator",
+    "rss": "listener.collectors.rss:RssCollector",
+    "reddit": "listener.collectors.reddit:RedditCollector",
+    "hackernews": "listener.collectors.hackernews:HackerNewsCollector",
+    "mastodon": "listener.collectors.mastodon:MastodonCollector",
+    "bluesky": "listener.collectors.bluesky:BlueskyCollector",
+    "appstore": "listener.collectors.appstore:AppStoreCollector",
+    "youtube": "listener.collectors.youtube:YouTubeCollector",
 }
 """Built-in sources, by kind, as `module:attribute` so nothing heavy imports early."""
 

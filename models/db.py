@@ -122,11 +122,16 @@ def migrate(engine: Engine) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """Return the schema's Alembic revision, or None if it has none."""
+    """Return the schema's Alembic revision(s), comma-separated, or None if it has none.
+
+    Migrations may branch off a common parent (features land in parallel), so the
+    database can sit at several heads at once.
+    """
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        heads = MigrationContext.configure(conn).get_current_heads()
+    return ",".join(sorted(heads)) if heads else None
 
 
 def require_schema(engine: Engine) -> None:
