@@ -11,11 +11,11 @@ layers do that, cheapest first:
 2. *Text normalisation.* `normalise_text()` strips ``RT @user:`` prefixes,
    ``via @x``, URLs, handles, emoji and punctuation, so that a retweet and its
    original normalise to the same words.
-3. *Near duplicates.* `NearDuplicateIndex` keeps MinHash signatures of word
-   shingles (character shingles for scripts written without spaces, such as
-   Thai) in a `datasketch.MinHashLSH` index and links each new text to the
-   *original* of its cluster: the earliest member, transitively, so a copy of a
-   copy points at the root.
+3. *Near duplicates.* `NearDuplicateIndex` keeps MinHash signatures (datasketch's
+   scheme, computed in bulk with numpy) of word shingles, or character shingles
+   for scripts written without spaces such as Thai, in a banded LSH index, and
+   links each new text to the *original* of its cluster: the earliest member,
+   transitively, so a copy of a copy points at the root.
 
 Everything here is pure computation: no I/O, no database.
 """
@@ -97,7 +97,7 @@ HOST_TRACKING_PARAMS: dict[str, frozenset[str]] = {
     "x.com": frozenset({"s", "t"}),
     "youtube.com": frozenset({"feature", "pp", "ab_channel"}),
     "open.spotify.com": frozenset({"context", "nd"}),
-    "instagram.com": frozenset({"utm_medium", "img_index"}),
+    "instagram.com": frozenset({"img_index"}),
     "linkedin.com": frozenset({"trk", "trackingid", "lipi", "rcm"}),
     "reddit.com": frozenset({"share_id", "context", "rdt"}),
 }
@@ -162,12 +162,15 @@ def canonical_url(url: str) -> str:
     """
     if not isinstance(url, str):
         return ""
-    stripped = url.strip()
+    result = _canonical_or_none(url)
+    return url.strip() if result is None else result
+
+
+def _canonical_or_none(url: str) -> str | None:
     try:
-        result = _canonical(stripped, depth=0)
+        return _canonical(url.strip(), depth=0)
     except (ValueError, UnicodeError, TypeError, IndexError):
-        result = None
-    return stripped if result is None else result
+        return None
 
 
 def _canonical(raw: str, depth: int) -> str | None:
@@ -197,7 +200,8 @@ def _canonical(raw: str, depth: int) -> str | None:
         query = f"v={video}&{query}" if query else f"v={video}"
 
     netloc = f"[{host}]" if ":" in host else host
-    if port is not None and port != _DEFAULT_PORTS[scheme]:
+    # The output is https, so 443 is its default whatever the input scheme was.
+    if port is not None and port not in (_DEFAULT_PORTS[scheme], 443):
         netloc = f"{netloc}:{port}"
     canonical_query = _canonical_query(query, host)
     return f"https://{netloc}{path}" + (f"?{canonical_query}" if canonical_query else "")
@@ -332,12 +336,8 @@ def url_key(url: str | None) -> str | None:
     Returns:
         ``"url:<32 hex digits>"`` of `canonical_url(url)`, or None.
     """
-    if not url or not url.strip():
-        return None
-    canonical = canonical_url(url)
-    if not canonical.startswith("https://"):
-        return None
-    return _digest("url", canonical)
+    canonical = _canonical_or_none(url) if url else None
+    return None if canonical is None else _digest("url", canonical)
 
 
 def dedup_key(mention: MentionIn) -> str:
@@ -369,6 +369,9 @@ _HANDLE = re.compile(r"(?<![\w@])@\w{1,50}")
 _TRUNCATED_TAIL = re.compile(r"\s*\S*(?:…|\.\.\.)\s*$")
 _ELLIPSIS_END = re.compile(r"(?:…|\.{3,}|\[(?:…|\.{3})\])(?:\s*[#@]\w+)*[\s\W]*$")
 _APOSTROPHES = {ord(c): None for c in "'’ʼ`´"}
+# Old clients cut retweets at 140 characters, mid-word, and added "…"; shorter
+# retweets that end in an ellipsis were not cut, so their last word is whole.
+_CUT_RETWEET_CHARS = 100
 
 _UNSPACED_RUN = re.compile(
     "["
@@ -449,8 +452,8 @@ def normalise_text(text: str, *, strip_handles: bool = True) -> str:
     """Normalise a post so that copies of one text come out the same.
 
     Steps: unescape HTML entities; Unicode NFKC; drop ``RT @user:`` / ``MT``
-    markers, ``via @x`` / ``h/t @x`` credits and URLs; drop a word cut by a
-    retweet's trailing ``…``; drop ``@handles`` (or only their ``@`` when
+    markers, ``via @x`` / ``h/t @x`` credits and URLs; drop the word cut by a
+    long retweet's trailing ``…``; drop ``@handles`` (or only their ``@`` when
     `strip_handles` is False); join apostrophe contractions; turn punctuation,
     symbols and emoji into spaces (``#tag`` becomes ``tag``); case-fold; collapse
     whitespace.
@@ -476,7 +479,7 @@ def normalise_text(text: str, *, strip_handles: bool = True) -> str:
         text = _VIA_MARKER.sub(" ", text)
     if "/" in text or "www." in text.lower():
         text = _URL.sub(" ", text)
-    if reposted:
+    if reposted and len(text) >= _CUT_RETWEET_CHARS:
         text = _TRUNCATED_TAIL.sub(" ", text)
     if strip_handles and has_at:
         text = _HANDLE.sub(" ", text)
@@ -533,9 +536,17 @@ _FMIX = (_U32(16), _U32(0x85EBCA6B), _U32(13), _U32(0xC2B2AE35), _U32(16))
 _FMIX64 = (_U64(33), _U64(0xFF51AFD7ED558CCD), _U64(33), _U64(0xC4CEB9FE1A85EC53), _U64(33))
 _CHUNK_SHINGLES = 1 << 16
 _BATCH_CHUNK = 4096
+# Band entries waiting in a dict (about 100 bytes each) before a merge into the
+# sorted arrays (12 bytes each, but each merge copies them all).
+_PENDING_LIMIT = 1 << 18
 _CHARS_PER_WORD = 4  # prefix length in characters, per word, for unspaced scripts
 _PREFIX_CONTAINMENT = 0.6
 _FORMAT_VERSION = 1
+# The arrays of an archive: permutations, then per-text arrays, then clusters.
+_ARCHIVE_ARRAYS = (
+    "perm_a", "perm_b", "sigs", "ts", "seqs", "sizes", "digests", "in_lsh", "prefixes",
+    "truncated", "kinds", "clusters",
+)  # fmt: skip
 _NORMALISATION_VERSION = 1
 
 
@@ -565,22 +576,20 @@ _POWERS = np.concatenate(
 )
 
 
-def _unit_hashes(normalised: str, by_chars: bool) -> npt.NDArray[np.uint32]:
-    """32-bit hashes of a normalised text's words, or its characters' code points.
+def _word_hashes(texts: Sequence[str]) -> npt.NDArray[np.uint32]:
+    """32-bit hashes of the words of many normalised texts, laid end to end.
 
-    Words are hashed all at once with numpy (a polynomial hash over their code
-    points, then a 64-bit finaliser) rather than one Python call per word.
+    All words of all texts are hashed in one numpy pass (a polynomial hash over
+    their code points, then a 64-bit finaliser) rather than one Python call per
+    word. The texts must be non-empty with single spaces between words and
+    none at the ends, as `normalise_text` leaves them.
     """
-    points = np.frombuffer(normalised.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    space = points == 32
-    if by_chars:
-        return points[~space]
+    points = np.frombuffer(" ".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if points.size == 0:
         return points
-    # normalise_text leaves single spaces between words and none at the ends.
+    space = points == 32
     chars = points[~space].astype(_U64)
-    gaps = np.flatnonzero(space)
-    lengths = np.diff(np.concatenate(([-1], gaps, [points.size]))) - 1
+    lengths = np.diff(np.concatenate(([-1], np.flatnonzero(space), [points.size]))) - 1
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     offsets = np.arange(chars.size) - np.repeat(starts, lengths)
     weighted = chars * _POWERS[np.minimum(offsets, _MAX_TOKEN_CHARS - 1)]
@@ -588,8 +597,17 @@ def _unit_hashes(normalised: str, by_chars: bool) -> npt.NDArray[np.uint32]:
     return (words ^ (words >> _U64(32))).astype(_U32)
 
 
+def _char_units(text: str) -> npt.NDArray[np.uint32]:
+    """The code points of a text's non-space characters."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return points[points != 32]
+
+
 def _shingle_hashes(units: npt.NDArray[np.uint32], size: int) -> npt.NDArray[np.uint32]:
-    """32-bit hashes of the k-grams of a text's unit hashes (k = `size`)."""
+    """32-bit hashes of the k-grams of one text's unit hashes (k = `size`).
+
+    A text with fewer than k units is a single shingle of all of them.
+    """
     if units.size == 0:
         return units
     k = min(size, int(units.size))
@@ -598,6 +616,49 @@ def _shingle_hashes(units: npt.NDArray[np.uint32], size: int) -> npt.NDArray[np.
     for offset in range(1, k):
         combined = _fmix32(combined * _GOLDEN + units[offset : offset + count])
     return combined
+
+
+def _segment_starts(counts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    return np.cumsum(counts) - counts
+
+
+def _gather_ranges(
+    starts: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Indices ``starts[i] .. starts[i] + counts[i] - 1`` for every i, concatenated."""
+    ends = np.cumsum(counts)
+    return np.arange(int(ends[-1]) if ends.size else 0) - np.repeat(ends - counts - starts, counts)
+
+
+def _many_shingles(
+    units: npt.NDArray[np.uint32], counts: npt.NDArray[np.int64], size: int
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+    """`_shingle_hashes` of many texts whose units lie end to end, in one pass.
+
+    Returns:
+        The shingle hashes end to end, and how many belong to each text.
+    """
+    starts = _segment_starts(counts)
+    if size == 1:
+        return units, counts
+    if (counts < size).any():  # only when min_tokens < word_shingle
+        pieces = [
+            _shingle_hashes(units[s : s + c], size) for s, c in zip(starts, counts, strict=True)
+        ]
+        return np.concatenate(pieces), np.array([len(p) for p in pieces], dtype=np.int64)
+    # k-grams of the whole run, then keep those that do not straddle two texts.
+    combined = _shingle_hashes(units, size)
+    lengths = counts - size + 1
+    return combined[_gather_ranges(starts, lengths)], lengths
+
+
+def _prefix_digests(
+    units: npt.NDArray[np.uint32], starts: npt.NDArray[np.int64], span: int
+) -> npt.NDArray[np.uint64]:
+    """A 64-bit digest (never 0) of the first `span` units after each start."""
+    rows = units[starts[:, None] + np.arange(span)]
+    digests = [hashlib.blake2b(row.tobytes(), digest_size=8).digest() for row in rows]
+    return np.frombuffer(b"".join(digests), dtype="<u8").astype(_U64) | _U64(1)
 
 
 def _signature_digest(signature: npt.NDArray[np.uint32]) -> int:
@@ -686,8 +747,8 @@ class _BandIndex:
         self._pending_entries += self.bands
 
     def maybe_flush(self) -> None:
-        """Merge pending entries once they are a sizeable share of the arrays."""
-        if self._pending_entries > max(1 << 16, self._keys.size // 4):
+        """Merge pending entries once there are many of them."""
+        if self._pending_entries > _PENDING_LIMIT:
             self.flush()
 
     def flush(self) -> None:
@@ -736,10 +797,10 @@ class _Prepared:
     """A text reduced to what the index needs: its shingles or its short form."""
 
     kind: int  # _EMPTY, _SHORT or _LONG
-    shingles: npt.NDArray[np.uint32] | None = None
-    prefix: int = 0  # digest of the first words (0: too short to have one)
+    text: str = ""  # normalised
+    units: int = 0  # words, or characters when by_chars
+    by_chars: bool = False
     truncated: bool = False
-    short_text: str = ""
     repost_of: str | None = None
 
 
@@ -749,6 +810,7 @@ class _Hashed:
 
     signature: npt.NDArray[np.uint32]
     size: int  # distinct shingles
+    prefix: int  # digest of the first words; 0 when the text is too short
     band_keys: npt.NDArray[np.uint64]
     digest: int
     candidates: npt.NDArray[np.int64]
@@ -918,7 +980,12 @@ class NearDuplicateIndex:
         self._cluster_of: dict[int, int] = {}
         self._clusters: dict[int, _Cluster] = {}
         self._next_cluster = 0
-        self._short: dict[str, list[int]] = {}
+        # Short texts: (text, author, repost_of) per slot, and the earliest slot
+        # per (text, author), per text among unknown authors, and per
+        # (text, reposted account) among reposts.
+        self._short_by_author: dict[tuple[str, str], int] = {}
+        self._short_anonymous: dict[str, int] = {}
+        self._short_reposts: dict[tuple[str, str], int] = {}
         self._short_meta: dict[int, tuple[str, str | None, str | None]] = {}
         self._seq = 0
         self._clock = 0.0
@@ -950,24 +1017,13 @@ class NearDuplicateIndex:
         by_chars = is_unspaced_script(normalised)
         spaces = normalised.count(" ")
         if by_chars:
-            count, minimum = len(normalised) - spaces, self.min_chars
+            units, minimum = len(normalised) - spaces, self.min_chars
         else:
-            count, minimum = spaces + 1, self.min_tokens
-        if count < minimum:
-            return _Prepared(_SHORT, short_text=normalised, repost_of=repost_handle(text))
-        size = self.char_shingle if by_chars else self.word_shingle
-        units = _unit_hashes(normalised, by_chars)
-        prefix = 0
-        if self.prefix_words:
-            span = self.prefix_words * (_CHARS_PER_WORD if by_chars else 1)
-            if units.size > span:
-                digest = hashlib.blake2b(units[:span].tobytes(), digest_size=8).digest()
-                prefix = int.from_bytes(digest, "little") | 1
+            units, minimum = spaces + 1, self.min_tokens
+        if units < minimum:
+            return _Prepared(_SHORT, text=normalised, repost_of=repost_handle(text))
         return _Prepared(
-            _LONG,
-            shingles=_shingle_hashes(units, size),
-            prefix=prefix,
-            truncated=looks_truncated(text),
+            _LONG, text=normalised, units=units, by_chars=by_chars, truncated=looks_truncated(text)
         )
 
     def signatures(self, shingle_sets: Sequence[npt.NDArray[np.uint32]]) -> npt.NDArray[np.uint32]:
@@ -986,42 +1042,77 @@ class NearDuplicateIndex:
         Raises:
             ValueError: One of the arrays is empty.
         """
-        out = np.empty((len(shingle_sets), self.num_perm), dtype=_U32)
-        start = 0
-        while start < len(shingle_sets):
-            stop, total = start, 0
-            while stop < len(shingle_sets) and (total == 0 or total < _CHUNK_SHINGLES):
-                total += len(shingle_sets[stop])
-                stop += 1
-            chunk = shingle_sets[start:stop]
-            lengths = np.fromiter((len(s) for s in chunk), dtype=np.int64, count=len(chunk))
-            if (lengths == 0).any():
-                raise ValueError("cannot MinHash an empty shingle set")
-            hashed = _fmix32(np.concatenate(chunk).astype(_U32, copy=False))
+        lengths = np.array([len(s) for s in shingle_sets], dtype=np.int64)
+        if (lengths == 0).any():
+            raise ValueError("cannot MinHash an empty shingle set")
+        if not shingle_sets:
+            return np.empty((0, self.num_perm), dtype=_U32)
+        return self._minhash_runs(np.concatenate(shingle_sets).astype(_U32), lengths)
+
+    def _minhash_runs(
+        self, shingles: npt.NDArray[np.uint32], lengths: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.uint32]:
+        """MinHash signatures of texts whose shingles lie end to end."""
+        out = np.empty((lengths.size, self.num_perm), dtype=_U32)
+        ends = np.cumsum(lengths)
+        first = 0
+        while first < lengths.size:
+            # Cap the (shingles x num_perm) temporary at about 16 MB.
+            base = int(ends[first] - lengths[first])
+            last = int(np.searchsorted(ends, base + _CHUNK_SHINGLES, side="right"))
+            last = max(last, first + 1)
+            hashed = _fmix32(shingles[base : int(ends[last - 1])])
             permuted = hashed[:, None] * self._perm_a[None, :] + self._perm_b[None, :]
-            offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-            out[start:stop] = np.minimum.reduceat(permuted, offsets, axis=0)
-            start = stop
+            offsets = ends[first:last] - lengths[first:last] - base
+            out[first:last] = np.minimum.reduceat(permuted, offsets, axis=0)
+            first = last
         return out
 
     def _hash(self, prepared: Sequence[_Prepared]) -> list[_Hashed]:
-        """Signatures, band keys and merged-array candidates of long texts."""
-        if not prepared:
+        """Signatures, sizes, prefixes, band keys and candidates of long texts."""
+        n = len(prepared)
+        if not n:
             return []
         self._lsh.maybe_flush()
-        shingles = [p.shingles for p in prepared]
-        sigs = self.signatures(shingles)  # type: ignore[arg-type]
-        # Distinct shingles per text, for the containment rule, in one sort.
-        lengths = [len(s) for s in shingles]  # type: ignore[arg-type]
-        owner = np.repeat(np.arange(len(prepared), dtype=_U64), lengths)
-        tagged = (owner << _U64(32)) | np.concatenate(shingles).astype(_U64)  # type: ignore[arg-type]
-        distinct = np.unique(tagged) >> _U64(32)
-        sizes = np.bincount(distinct.astype(np.int64), minlength=len(prepared))
+        sigs = np.empty((n, self.num_perm), dtype=_U32)
+        sizes = np.zeros(n, dtype=np.int64)
+        prefixes = np.zeros(n, dtype=_U64)
+        for by_chars in (False, True):
+            rows = np.array([i for i, p in enumerate(prepared) if p.by_chars == by_chars])
+            if not rows.size:
+                continue
+            if by_chars:
+                pieces = [_char_units(prepared[i].text) for i in rows.tolist()]
+                units = np.concatenate(pieces)
+                counts = np.array([len(p) for p in pieces], dtype=np.int64)
+                size, span = self.char_shingle, (self.prefix_words or 0) * _CHARS_PER_WORD
+            else:
+                units = _word_hashes([prepared[i].text for i in rows.tolist()])
+                counts = np.array([prepared[i].units for i in rows.tolist()], dtype=np.int64)
+                size, span = self.word_shingle, self.prefix_words or 0
+            shingles, lengths = _many_shingles(units, counts, size)
+            sigs[rows] = self._minhash_runs(shingles, lengths)
+            # Distinct shingles per text, for the containment rule, in one sort.
+            owner = np.repeat(rows.astype(_U64), lengths)
+            distinct = np.unique((owner << _U64(32)) | shingles.astype(_U64)) >> _U64(32)
+            sizes += np.bincount(distinct.astype(np.int64), minlength=n)
+            if span:
+                long_enough = counts > span
+                prefixes[rows[long_enough]] = _prefix_digests(
+                    units, _segment_starts(counts)[long_enough], span
+                )
         band_keys = self._lsh.band_keys(sigs)
         candidates = self._lsh.lookup(band_keys)
         return [
-            _Hashed(sigs[i], int(sizes[i]), band_keys[i], _signature_digest(sigs[i]), candidates[i])
-            for i in range(len(prepared))
+            _Hashed(
+                sigs[i],
+                int(sizes[i]),
+                int(prefixes[i]),
+                band_keys[i],
+                _signature_digest(sigs[i]),
+                candidates[i],
+            )
+            for i in range(n)
         ]
 
     # ------------------------------------------------------------------ linking
@@ -1154,7 +1245,7 @@ class NearDuplicateIndex:
             self._sigs[slot] = hashed.signature
             self._sizes[slot] = hashed.size
             self._digests[slot] = hashed.digest
-            self._prefixes[slot] = prepared.prefix
+            self._prefixes[slot] = hashed.prefix
             self._truncated[slot] = prepared.truncated
             twin = self._exact.get(hashed.digest)
             if twin is not None:
@@ -1174,13 +1265,13 @@ class NearDuplicateIndex:
                 self._lsh.add(slot, hashed.band_keys)
                 self._in_lsh[slot] = True
                 self._exact[hashed.digest] = slot
-            if prepared.prefix and prepared.prefix not in self._prefix:
-                self._prefix[prepared.prefix] = slot
+            if hashed.prefix and hashed.prefix not in self._prefix:
+                self._prefix[hashed.prefix] = slot
         elif prepared.kind == _SHORT:
             matches = self._short_matches(prepared)
-            self._short.setdefault(prepared.short_text, []).append(slot)
             handle = author.lstrip("@").casefold() if author else None
-            self._short_meta[slot] = (prepared.short_text, handle, prepared.repost_of)
+            self._short_meta[slot] = (prepared.text, handle, prepared.repost_of)
+            self._register_short(slot)
 
         if matches:
             self._join(slot, matches)
@@ -1219,7 +1310,7 @@ class NearDuplicateIndex:
         `prefix_words` words equal the other's, one of the two is truncated, and
         the shorter is mostly contained in the longer by the MinHash estimate.
         """
-        holder = self._prefix.get(prepared.prefix) if prepared.prefix else None
+        holder = self._prefix.get(hashed.prefix) if hashed.prefix else None
         if holder is None or not (prepared.truncated or self._truncated[holder]):
             return []
         jaccard = np.count_nonzero(self._sigs[holder] == hashed.signature) / self.num_perm
@@ -1228,20 +1319,39 @@ class NearDuplicateIndex:
         return [holder] if contained >= _PREFIX_CONTAINMENT else []
 
     def _short_matches(self, prepared: _Prepared) -> list[int]:
-        if prepared.repost_of is None:
+        handle = prepared.repost_of
+        if handle is None:
             return []
-        by_author: list[int] = []
-        eligible: list[int] = []
-        for slot in self._short.get(prepared.short_text, []):
-            _, cand_author, cand_repost = self._short_meta[slot]
-            if cand_author == prepared.repost_of:
-                by_author.append(slot)
-            elif cand_author is None or cand_repost == prepared.repost_of:
-                eligible.append(slot)
-        chosen = by_author or eligible
-        if not chosen:
-            return []
-        return [min(chosen, key=lambda s: (self._ts[s], self._seqs[s]))]
+        by_author = self._short_by_author.get((prepared.text, handle))
+        if by_author is not None:
+            return [by_author]
+        eligible = [
+            slot
+            for slot in (
+                self._short_anonymous.get(prepared.text),
+                self._short_reposts.get((prepared.text, handle)),
+            )
+            if slot is not None
+        ]
+        return [min(eligible, key=self._order)] if eligible else []
+
+    def _order(self, slot: int) -> tuple[float, int]:
+        return float(self._ts[slot]), int(self._seqs[slot])
+
+    def _register_short(self, slot: int) -> None:
+        """Record a short text as the earliest of its kinds where it is."""
+        text, author, repost = self._short_meta[slot]
+        maps: list[tuple[dict[Any, int], Any]] = []
+        if author is not None:
+            maps.append((self._short_by_author, (text, author)))
+        else:
+            maps.append((self._short_anonymous, text))
+        if repost is not None:
+            maps.append((self._short_reposts, (text, repost)))
+        for table, key in maps:
+            held = table.get(key)
+            if held is None or self._order(slot) < self._order(held):
+                table[key] = slot
 
     def _join(self, slot: int, matches: list[int]) -> None:
         cluster_ids = {self._cluster_of[m] for m in matches if m in self._cluster_of}
@@ -1295,6 +1405,7 @@ class NearDuplicateIndex:
         if (dead & self._in_lsh).any():
             self._lsh.remove(dead)
         orphaned: set[int] = set()
+        pruned_short = False
         for slot in stale:
             key = self._keys[slot]
             assert key is not None
@@ -1309,11 +1420,8 @@ class NearDuplicateIndex:
                     del self._exact[digest]
                     orphaned.add(digest)
             elif kind == _SHORT:
-                text = self._short_meta.pop(slot)[0]
-                bucket = self._short[text]
-                bucket.remove(slot)
-                if not bucket:
-                    del self._short[text]
+                del self._short_meta[slot]
+                pruned_short = True
             cluster_id = self._cluster_of.pop(slot, None)
             if cluster_id is not None:
                 members = self._clusters[cluster_id].members
@@ -1327,6 +1435,14 @@ class NearDuplicateIndex:
             self._free.append(slot)
         if orphaned:
             self._promote_twins(orphaned)
+        if pruned_short:
+            # Rebuilt rather than patched: an entry may have been the earliest of
+            # several, and the next earliest is only known by looking again.
+            self._short_by_author.clear()
+            self._short_anonymous.clear()
+            self._short_reposts.clear()
+            for slot in sorted(self._short_meta):
+                self._register_short(slot)
         return len(stale)
 
     def _promote_twins(self, digests: set[int]) -> None:
@@ -1346,18 +1462,23 @@ class NearDuplicateIndex:
     # ------------------------------------------------------------------ persistence
 
     def to_bytes(self) -> bytes:
-        """Serialise the index (a numpy ``.npz`` archive; no pickle).
+        """Serialise the index (an uncompressed numpy ``.npz`` archive; no pickle).
+
+        Signatures are random-looking and do not compress, so none is tried.
 
         Returns:
             Bytes that `from_bytes` turns back into an equal index.
         """
         used = np.flatnonzero(self._kinds != _FREE)
-        position = {int(slot): i for i, slot in enumerate(used.tolist())}
+        position = np.full(self._kinds.size, -1, dtype=np.int64)
+        position[used] = np.arange(used.size)
         cluster_ids = sorted(self._clusters)
         cluster_index = {cid: i for i, cid in enumerate(cluster_ids)}
         member_cluster = np.full(len(used), -1, dtype=np.int64)
-        for slot, cid in self._cluster_of.items():
-            member_cluster[position[slot]] = cluster_index[cid]
+        if self._cluster_of:
+            slots = np.fromiter(self._cluster_of.keys(), dtype=np.int64)
+            ids = np.fromiter((cluster_index[c] for c in self._cluster_of.values()), np.int64)
+            member_cluster[position[slots]] = ids
         meta = {
             "format": _FORMAT_VERSION,
             "normalisation": _NORMALISATION_VERSION,
@@ -1367,7 +1488,7 @@ class NearDuplicateIndex:
             "clock": self._clock,
             "keys": [self._keys[s] for s in used.tolist()],
             "short": [
-                [position[slot], *self._short_meta[slot]] for slot in sorted(self._short_meta)
+                [int(position[slot]), *self._short_meta[slot]] for slot in sorted(self._short_meta)
             ],
             "clusters": [
                 [c.root, c.root_order[0], c.root_order[1]]
@@ -1375,7 +1496,7 @@ class NearDuplicateIndex:
             ],
         }
         buffer = io.BytesIO()
-        np.savez_compressed(
+        np.savez(
             buffer,
             meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
             perm_a=self._perm_a,
@@ -1410,20 +1531,23 @@ class NearDuplicateIndex:
             ValueError: The bytes are not an index archive, or one written by an
                 incompatible version.
         """
-        names = (
-            "perm_a", "perm_b", "sigs", "ts", "seqs", "sizes", "digests", "in_lsh", "prefixes",
-            "truncated", "kinds", "clusters",
-        )  # fmt: skip
         try:
             with np.load(io.BytesIO(data), allow_pickle=False) as archive:
                 meta = json.loads(bytes(archive["meta"]).decode("utf-8"))
-                arrays = {name: archive[name] for name in names}
+                arrays = {name: archive[name] for name in _ARCHIVE_ARRAYS}
         except (OSError, KeyError, ValueError, EOFError, UnicodeDecodeError) as exc:
             raise ValueError("not a NearDuplicateIndex archive") from exc
         if not isinstance(meta, dict) or meta.get("format") != _FORMAT_VERSION:
             raise ValueError("not a NearDuplicateIndex archive of a supported format")
         if meta.get("normalisation") != _NORMALISATION_VERSION:
             raise ValueError("index was built with another text normalisation; rebuild it")
+        try:
+            return cls._restore(meta, arrays)
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise ValueError("corrupt NearDuplicateIndex archive") from exc
+
+    @classmethod
+    def _restore(cls, meta: dict[str, Any], arrays: dict[str, Any]) -> NearDuplicateIndex:
         index = cls(**meta["config"])
         index._perm_a = arrays["perm_a"].astype(_U32)
         index._perm_b = arrays["perm_b"].astype(_U32)
@@ -1433,28 +1557,41 @@ class NearDuplicateIndex:
         index._seq = int(meta["seq"])
         index._clock = float(meta["clock"])
         index._free = list(range(index._sigs.shape[0] - 1, count - 1, -1))
-        for name in names[2:-1]:
+        for name in _ARCHIVE_ARRAYS[2:-1]:
             getattr(index, f"_{name}")[:count] = arrays[name]
-        for slot, key in enumerate(meta["keys"]):
-            index._keys[slot] = key
-            index._slot_of[key] = slot
+        keys: list[str] = meta["keys"]
+        index._keys[:count] = keys
+        index._slot_of = dict(zip(keys, range(count), strict=True))
+        if len(index._slot_of) != count:
+            raise ValueError("duplicate keys")
         indexed = np.flatnonzero(index._in_lsh[:count])
         indexed = indexed[np.argsort(-index._seqs[indexed], kind="stable")]
-        index._lsh.load(indexed, index._lsh.band_keys(index._sigs[indexed]))
-        index._exact = {int(index._digests[s]): int(s) for s in indexed.tolist()}
-        by_age = np.argsort(index._seqs[:count], kind="stable")
-        for slot in by_age[index._kinds[by_age] == _LONG].tolist():
-            index._prefix.setdefault(int(index._prefixes[slot]), slot)
+        band_keys = np.concatenate(
+            [np.empty((0, index._bands[0]), dtype=_U64)]
+            + [
+                index._lsh.band_keys(index._sigs[indexed[i : i + _CHUNK_SHINGLES]])
+                for i in range(0, indexed.size, _CHUNK_SHINGLES)
+            ]
+        )
+        index._lsh.load(indexed, band_keys)
+        index._exact = dict(zip(index._digests[indexed].tolist(), indexed.tolist(), strict=True))
+        # The prefix of a story maps to its oldest holder, as when it was built.
+        long_slots = np.flatnonzero(index._kinds[:count] == _LONG)
+        long_slots = long_slots[np.argsort(index._seqs[long_slots], kind="stable")]
+        prefixes = index._prefixes[long_slots]
+        unique, first = np.unique(prefixes, return_index=True)
+        index._prefix = dict(zip(unique.tolist(), long_slots[first].tolist(), strict=True))
         index._prefix.pop(0, None)
         for slot, text, author, repost in meta["short"]:
             index._short_meta[slot] = (text, author, repost)
-            index._short.setdefault(text, []).append(slot)
+            index._register_short(slot)
         for cid, (root, root_ts, root_seq) in enumerate(meta["clusters"]):
             index._clusters[cid] = _Cluster(root, (float(root_ts), int(root_seq)), set())
-        for slot, cid in enumerate(arrays["clusters"].tolist()):
-            if cid >= 0:
-                index._cluster_of[slot] = cid
-                index._clusters[cid].members.add(slot)
+        member_cluster = arrays["clusters"]
+        members = np.flatnonzero(member_cluster >= 0)
+        for slot, cid in zip(members.tolist(), member_cluster[members].tolist(), strict=True):
+            index._cluster_of[slot] = cid
+            index._clusters[cid].members.add(slot)
         index._next_cluster = len(meta["clusters"])
         return index
 
