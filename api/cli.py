@@ -315,6 +315,7 @@ def analyze(
     batch_size: Annotated[int | None, typer.Option(help="Mentions per batch.")] = None,
 ) -> None:
     """Run the NLP stages (language, sentiment, harm claims, alerts) over new mentions."""
+    from api.cli_crisis import channels_from_settings
     from api.services.analysis import build_pipeline, run_analysis
     from api.services.detection import run_detection
     from api.services.workspaces import get_workspace
@@ -334,9 +335,109 @@ def analyze(
             on_progress=lambda n, total: progress.update(task, completed=n, total=total),
         )
         alerts = run_detection(
-            session, workspace.id or 0, bucket_minutes=ctx.settings.bucket_minutes
+            session,
+            workspace.id or 0,
+            bucket_minutes=ctx.settings.bucket_minutes,
+            channels=channels_from_settings(ctx.settings),
         )
     console.print(f"Analysed {done} mentions with {nlp.sentiment.version}; {alerts} alerts open.")
+
+
+# --- eval -------------------------------------------------------------------------------
+
+
+def read_labelled_rows(path: Path, label_field: str = "label") -> tuple[list[dict[str, Any]], int]:
+    """Read JSONL rows that have `text` and a label; report bad lines on stderr.
+
+    Returns:
+        The good rows and the number of skipped lines.
+    """
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    rows: list[dict[str, Any]] = []
+    skipped = 0
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                row = json.loads(raw.decode("utf-8", errors="replace"))
+                if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+                    raise ValueError("expected an object with a string 'text'")
+                if row.get(label_field) in (None, ""):
+                    raise ValueError(f"missing {label_field!r}")
+            except (ValueError, json.JSONDecodeError) as exc:
+                typer.echo(f"skipped {path}:{number}: {exc}", err=True)
+                skipped += 1
+                continue
+            rows.append(row)
+    return rows, skipped
+
+
+@eval_app.command("sentiment")
+@friendly_errors
+def eval_sentiment(
+    data: Annotated[Path, typer.Option("--data", help="JSONL with text, label, optional lang.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    model: Annotated[
+        str | None, typer.Option(help="Model spec (default: the configured one).")
+    ] = None,
+    detect_language: Annotated[
+        bool, typer.Option(help="Detect the language of rows without `lang`.")
+    ] = True,
+) -> None:
+    """Score the sentiment model on labelled rows: accuracy, macro recall/F1, per language."""
+    from nlp.langid import LanguageIdentifier
+    from nlp.metrics import classification_report
+    from nlp.sentiment import LABELS, load_sentiment_model
+
+    cfg = settings()
+    rows, _ = read_labelled_rows(data)
+    bad = [r["label"] for r in rows if str(r["label"]).lower() not in LABELS]
+    if bad:
+        raise FileNotFoundError(f"unknown labels {sorted(set(map(str, bad)))[:5]}: use {LABELS}")
+    if not rows:
+        raise FileNotFoundError(f"{data} has no usable rows")
+    label_map = json.loads(cfg.sentiment_label_map) if cfg.sentiment_label_map else None
+    sentiment = load_sentiment_model(
+        model or cfg.sentiment_model,
+        label_map=label_map,
+        device=cfg.device,
+        batch_size=cfg.sentiment_batch_size,
+    )
+    texts = [r["text"] for r in rows]
+    langs: list[str | None] = [r.get("lang") or None for r in rows]
+    if detect_language and any(lang is None for lang in langs):
+        missing = [i for i, lang in enumerate(langs) if lang is None]
+        found = LanguageIdentifier().detect([texts[i] for i in missing])
+        for i, lang in zip(missing, found, strict=True):
+            langs[i] = lang
+    predicted = [r.label for r in sentiment.predict(texts, langs=langs)]
+    report = classification_report([str(r["label"]).lower() for r in rows], predicted, langs=langs)
+    report["model_version"] = sentiment.version
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False))
+        return
+    console.print(
+        f"n={report['n']}  accuracy={report['accuracy']:.3f}  "
+        f"macro_recall={report['macro_recall']:.3f}  macro_f1={report['macro_f1']:.3f}  "
+        f"({sentiment.version})"
+    )
+    table = Table("lang", "n", "accuracy", "macro recall", "macro F1", title="Per language")
+    for lang, m in sorted(report["per_lang"].items()):
+        table.add_row(
+            lang,
+            str(m["n"]),
+            f"{m['accuracy']:.3f}",
+            f"{m['macro_recall']:.3f}",
+            f"{m['macro_f1']:.3f}",
+        )
+    console.print(table)
+    labels = report.get("labels", list(LABELS))
+    confusion = Table("true \\ predicted", *labels, title="Confusion matrix")
+    for label, row in zip(labels, report["confusion"], strict=True):
+        confusion.add_row(label, *map(str, row))
+    console.print(confusion)
 
 
 # --- serve / demo -----------------------------------------------------------------------
@@ -400,9 +501,10 @@ def demo(
 
 def _register_extensions() -> None:
     """Add the command groups that live in their own modules."""
-    from api import cli_listen
+    from api import cli_crisis, cli_listen
 
     cli_listen.register(app)
+    cli_crisis.register(app)
 
 
 _register_extensions()

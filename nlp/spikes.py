@@ -9,16 +9,25 @@ Baseline, per bucket with hour-of-day ``h`` and day-of-week ``d``::
 
     expected = level * hour_factor[h] * weekday_factor[d]
 
-* ``level`` is an EWMA (half-life ``level_half_life_hours``) of the deseasonalised
-  count; the hour-of-day and day-of-week factors are EWMAs of the count relative to
-  the rest of the model, read normalised to mean 1 (multiplicative Holt-Winters).
-  Day-of-week factors are learnt against a slow ``base`` level (half-life
-  ``base_half_life_hours``), from the second day on, and used once half a day of
-  that weekday has been seen.
-* Every update is robust: the count used for learning is clipped to
-  ``expected +- clip_sigmas * sd``, so a spike does not inflate the baseline. Only
-  when the series has stayed outside that band for ``shift_accept_hours`` is the raw
-  count learnt (a level shift, not a spike).
+* ``level`` is the Poisson maximum-likelihood level of the recent past: an EWMA
+  (half-life ``level_half_life_hours``) of the counts divided by an EWMA of their
+  seasonal factors (a ratio of means, not a mean of ratios, so sparse counts are not
+  divided one by one by small, noisy factors).
+* Each hour-of-day factor is a ratio of discounted sums over that hour's buckets
+  (half-life ``hour_half_life_days``): counts over what the rest of the model
+  expected, ``(counts + c) / (expected + c)`` with ``c = seasonal_prior_count``
+  pseudo-mentions, so a factor backed by few mentions stays near 1 and an empty hour
+  cannot collapse to 0. Day-of-week factors are the same against a slow ``base``
+  level (half-life ``base_half_life_hours``), from the second day on, used once half
+  a day of that weekday has been seen. Factors are read normalised to mean 1 and
+  bounded to ``[1/50, 50]``.
+* Every update is robust: the count used for learning is clipped to a band that is
+  symmetric on the square-root (variance-stabilised) scale,
+  ``expected +- clip_sigmas * sd + clip_sigmas**2 / 4``, so a spike does not inflate
+  the baseline and, at low counts, the clip does not cut the upper tail of ordinary
+  Poisson noise (which would bias the baseline down). Only when the series has stayed
+  outside that band for ``shift_accept_hours`` is the raw count learnt (a level
+  shift, not a spike).
 * Overdispersion ``alpha`` (variance ``mu + alpha * mu**2``, negative binomial) is
   estimated online on a robust L1 scale and kept within
   ``[min_dispersion, max_dispersion]``.
@@ -72,9 +81,14 @@ __all__ = [
     "nab_anomaly_scores",
 ]
 
-_STATE_VERSION = 1
+_SPIKE_STATE_VERSION = 2
+"""Version 2: seasonal factors as ratios of sums, ratio-of-means levels (1 upgrades)."""
+_SHARE_STATE_VERSION = 1
 _MIN_EXPECTED = 0.05
 """Floor on the expected count so an all-zero history cannot give log(0) scores."""
+
+_FACTOR_MIN, _FACTOR_MAX = 0.02, 50.0
+"""Bounds on a normalised seasonal factor."""
 
 _ABS_Z_CAPPED_MEAN = 0.7971
 """E[min(|Z|, 3)] for a standard normal Z: the target of the dispersion estimate."""
@@ -85,6 +99,36 @@ def _ewma_rate(step_hours: float, half_life_hours: float) -> float:
     if half_life_hours <= 0:
         return 1.0
     return 1.0 - 0.5 ** (step_hours / half_life_hours)
+
+
+def _bounded(factor: float) -> float:
+    """A normalised seasonal factor kept within sane bounds."""
+    return min(max(factor, _FACTOR_MIN), _FACTOR_MAX)
+
+
+def _ratio_ewma(
+    level: float, weight: float, count: float, factor: float, rate: float
+) -> tuple[float, float]:
+    """One step of ``EWMA(count) / EWMA(factor)``, kept as (ratio, denominator)."""
+    total = level * weight
+    total += rate * (count - total)
+    weight += rate * (factor - weight)
+    return max(total / weight, 0.0), weight
+
+
+def _clip_band(mu: float, sd: float, sigmas: float) -> tuple[float, float]:
+    """Learning band around ``mu``, symmetric on the square-root scale.
+
+    For a Poisson count, ``sqrt(X)`` has standard deviation about 1/2 whatever the
+    mean, so ``sqrt(mu) +- sigmas / 2`` is a fair band: squared, it is
+    ``mu +- sigmas * sd + sigmas**2 / 4``. ``sd`` also carries the overdispersion.
+    At low means the plain ``mu +- sigmas * sd`` cuts off ordinary counts of 1 or 2
+    (while the lower end is stuck at 0), which biases every update down.
+    """
+    offset = sigmas * sigmas / 4.0
+    high = mu + sigmas * sd + offset
+    low = max(mu - sigmas * sd + offset, 0.0) if math.sqrt(mu) > sigmas / 2.0 else 0.0
+    return low, high
 
 
 def _evidence_score(s: float, scale: float) -> float:
@@ -278,12 +322,16 @@ class SpikeConfig:
             would follow a build-up, or a weekend, within hours).
         hour_half_life_days: Half-life of each hour-of-day factor.
         weekday_half_life_weeks: Half-life of each day-of-week factor.
+        seasonal_prior_count: Pseudo-mentions that shrink each seasonal factor toward
+            1 (``(counts + c) / (expected + c)``); matters only for slots with few
+            mentions, where it keeps Poisson noise from passing for seasonality.
         use_weekday: Learn day-of-week factors.
         dispersion_half_life_hours: Half-life of the overdispersion estimate.
         min_dispersion: Floor on the ``alpha`` used in tests.
         max_dispersion: Cap on the ``alpha`` used in tests; at low counts model error
             inflates the estimate and would hide even obvious spikes.
-        clip_sigmas: Updates use the count clipped to ``expected +- clip_sigmas * sd``.
+        clip_sigmas: Updates use the count clipped to ``expected +- clip_sigmas * sd``
+            plus ``clip_sigmas**2 / 4`` (symmetric on the square-root scale).
         shift_accept_hours: After this long outside the clip band, learn raw counts.
         warmup_hours: Nothing fires this long after the first bucket.
         cooldown_hours: After a bucket at or above the threshold, nothing fires
@@ -303,6 +351,7 @@ class SpikeConfig:
     base_half_life_hours: float = 72.0
     hour_half_life_days: float = 7.0
     weekday_half_life_weeks: float = 3.0
+    seasonal_prior_count: float = 10.0
     use_weekday: bool = True
     dispersion_half_life_hours: float = 72.0
     min_dispersion: float = 0.05
@@ -322,6 +371,8 @@ class SpikeConfig:
             raise ValueError("tail_log10_p and cusum_h must be positive")
         if not 0 <= self.min_dispersion <= self.max_dispersion:
             raise ValueError("need 0 <= min_dispersion <= max_dispersion")
+        if self.seasonal_prior_count <= 0:
+            raise ValueError("seasonal_prior_count must be positive")
         if self.clip_sigmas <= 0 or self.burst_ratio < 0 or self.burst_half_life_hours <= 0:
             raise ValueError("clip_sigmas and burst_half_life_hours must be > 0, burst_ratio >= 0")
 
@@ -345,11 +396,17 @@ class _SpikeState:
     first_ts: str | None = None
     last_ts: str | None = None
     level: float = 0.0
+    level_weight: float = 1.0
     base_level: float = 0.0
+    base_weight: float = 1.0
     hour_factor: list[float] = field(default_factory=lambda: [1.0] * 24)
     hour_n: list[int] = field(default_factory=lambda: [0] * 24)
+    hour_count: list[float] = field(default_factory=lambda: [0.0] * 24)
+    hour_expected: list[float] = field(default_factory=lambda: [0.0] * 24)
     weekday_factor: list[float] = field(default_factory=lambda: [1.0] * 7)
     weekday_n: list[int] = field(default_factory=lambda: [0] * 7)
+    weekday_count: list[float] = field(default_factory=lambda: [0.0] * 7)
+    weekday_expected: list[float] = field(default_factory=lambda: [0.0] * 7)
     dispersion: float = 0.1
     cusum: float = 0.0
     outside_run: int = 0
@@ -410,10 +467,10 @@ class SpikeDetector:
     def _factors(self, ts: datetime, norms: tuple[float, float]) -> tuple[float, float]:
         """Normalised hour-of-day and day-of-week factors for ``ts``."""
         s = self._state
-        hour_f = s.hour_factor[ts.hour] / norms[0]
+        hour_f = _bounded(s.hour_factor[ts.hour] / norms[0])
         week_f = 1.0
         if self.config.use_weekday and s.weekday_n[ts.weekday()] >= self._weekday_min_n:
-            week_f = s.weekday_factor[ts.weekday()] / norms[1]
+            week_f = _bounded(s.weekday_factor[ts.weekday()] / norms[1])
         return hour_f, week_f
 
     def expected(self, ts: datetime) -> float:
@@ -513,7 +570,10 @@ class SpikeDetector:
         s.n = 1
         s.first_ts = s.last_ts = ts.isoformat()
         s.level = s.base_level = max(value, _MIN_EXPECTED)
+        s.level_weight = s.base_weight = 1.0
         s.hour_n[ts.hour] = 1
+        s.hour_count[ts.hour] = value
+        s.hour_expected[ts.hour] = s.level
         return SpikeResult(
             ts=ts,
             value=value,
@@ -545,7 +605,7 @@ class SpikeDetector:
         cfg, s = self.config, self._state
         s.n += 1
         s.last_ts = ts.isoformat()
-        low, high = mu - cfg.clip_sigmas * sd, mu + cfg.clip_sigmas * sd
+        low, high = _clip_band(mu, sd, cfg.clip_sigmas)
         sign = 1 if value > high else -1 if value < low else 0
         if sign and sign == s.outside_sign:
             s.outside_run += 1
@@ -560,28 +620,40 @@ class SpikeDetector:
         hour_f, week_f = self._factors(ts, norms)
         old_level = max(s.level, _MIN_EXPECTED)
 
+        # Levels are ratios of means: EWMA(count) / EWMA(seasonal factor), the Poisson
+        # maximum-likelihood level. A mean of count / factor would divide each sparse
+        # count by a noisy factor and be biased up (Jensen) at low counts.
         rate = max(self._level_rate, 1.0 / s.n)
-        s.level += rate * (learnt / max(hour_f * week_f, 1e-6) - s.level)
-        s.level = max(s.level, 0.0)
+        s.level, s.level_weight = _ratio_ewma(
+            s.level, s.level_weight, learnt, hour_f * week_f, rate
+        )
 
+        # Seasonal factors: discounted sums of counts over what the rest of the model
+        # expected in that slot, shrunk toward 1 by pseudo-counts, so that slots seen
+        # with few (or no) mentions stay near 1 instead of collapsing.
+        prior = cfg.seasonal_prior_count
         s.hour_n[hour] += 1
-        rate = max(self._hour_rate, 1.0 / s.hour_n[hour])
-        target = learnt / max(old_level * week_f, _MIN_EXPECTED) * norms[0]
-        s.hour_factor[hour] += rate * (target - s.hour_factor[hour])
-        s.hour_factor[hour] = max(s.hour_factor[hour], 1e-3)
+        keep = 1.0 - self._hour_rate
+        s.hour_count[hour] = s.hour_count[hour] * keep + learnt
+        s.hour_expected[hour] = s.hour_expected[hour] * keep + old_level * week_f
+        s.hour_factor[hour] = (s.hour_count[hour] + prior) / (s.hour_expected[hour] + prior)
 
         if cfg.use_weekday and s.n > self._buckets_per_day:
             # Weekdays are learnt from the second day on, once the hour-of-day profile
             # has a first estimate, and used once half a day of that weekday is seen.
-            s.weekday_n[weekday] += 1
-            rate = max(self._weekday_rate, 1.0 / s.weekday_n[weekday])
             # Against the slow level: the fast one would absorb a weekend within hours.
+            s.weekday_n[weekday] += 1
+            keep = 1.0 - self._weekday_rate
             base = max(s.base_level, _MIN_EXPECTED)
-            target = learnt / max(base * hour_f, _MIN_EXPECTED) * norms[1]
-            s.weekday_factor[weekday] += rate * (target - s.weekday_factor[weekday])
-            s.weekday_factor[weekday] = max(s.weekday_factor[weekday], 1e-3)
+            s.weekday_count[weekday] = s.weekday_count[weekday] * keep + learnt
+            s.weekday_expected[weekday] = s.weekday_expected[weekday] * keep + base * hour_f
+            s.weekday_factor[weekday] = (s.weekday_count[weekday] + prior) / (
+                s.weekday_expected[weekday] + prior
+            )
         rate = max(self._base_rate, 1.0 / s.n)
-        s.base_level += rate * (learnt / max(hour_f * week_f, 1e-6) - s.base_level)
+        s.base_level, s.base_weight = _ratio_ewma(
+            s.base_level, s.base_weight, learnt, hour_f * week_f, rate
+        )
 
         # Overdispersion by stochastic approximation on a robust (L1, capped) scale:
         # alpha moves until E[min(|z|, 3)] matches the normal's, so bursts, which
@@ -605,7 +677,7 @@ class SpikeDetector:
         """
         return {
             "kind": "spike",
-            "version": _STATE_VERSION,
+            "version": _SPIKE_STATE_VERSION,
             "config": asdict(self.config),
             "state": asdict(self._state),
         }
@@ -618,17 +690,47 @@ class SpikeDetector:
             data: The output of `to_dict` (possibly through JSON).
 
         Returns:
-            A detector whose next results equal the saved one's.
+            A detector whose next results equal the saved one's. A version-1 state
+            (seasonal factors as plain EWMAs) is upgraded: its level and its bounded,
+            normalised factors carry over, weighted as about one day of data, so the
+            new estimators take over within hours (level) or days (factors).
 
         Raises:
-            ValueError: If the data is not a saved `SpikeDetector` of this version.
+            ValueError: If the data is not a saved `SpikeDetector` of a supported version.
         """
-        if data.get("kind") != "spike" or data.get("version") != _STATE_VERSION:
+        version = data.get("version")
+        if data.get("kind") != "spike" or version not in (1, _SPIKE_STATE_VERSION):
             raise ValueError("not a saved SpikeDetector state of a supported version")
-        detector = cls(SpikeConfig(**data["config"]))
+        names = {f.name for f in fields(SpikeConfig)}
+        detector = cls(SpikeConfig(**{k: v for k, v in data["config"].items() if k in names}))
         names = {f.name for f in fields(_SpikeState)}
         detector._state = _SpikeState(**{k: v for k, v in data["state"].items() if k in names})
+        if version == 1:
+            detector._upgrade_from_v1()
         return detector
+
+    def _upgrade_from_v1(self) -> None:
+        """Turn version-1 seasonal EWMAs into version-2 sums worth about a day of data."""
+        s = self._state
+        s.level_weight = s.base_weight = 1.0
+        hour_norm, day_norm = self._norms()
+        per_hour = max(1.0, 60.0 / self.config.bucket_minutes)
+        level = max(s.level, _MIN_EXPECTED)
+        for h in range(24):
+            weight = min(s.hour_n[h], per_hour) * level
+            factor = _bounded(s.hour_factor[h] / hour_norm) if s.hour_n[h] else 1.0
+            s.hour_count[h], s.hour_expected[h] = factor * weight, weight
+            s.hour_factor[h] = (factor * weight + self.config.seasonal_prior_count) / (
+                weight + self.config.seasonal_prior_count
+            )
+        base = max(s.base_level, _MIN_EXPECTED)
+        for d in range(7):
+            weight = min(s.weekday_n[d], self._buckets_per_day) * base
+            factor = _bounded(s.weekday_factor[d] / day_norm) if s.weekday_n[d] else 1.0
+            s.weekday_count[d], s.weekday_expected[d] = factor * weight, weight
+            s.weekday_factor[d] = (factor * weight + self.config.seasonal_prior_count) / (
+                weight + self.config.seasonal_prior_count
+            )
 
 
 @dataclass(frozen=True)
@@ -833,7 +935,7 @@ class ShareDetector:
         """
         return {
             "kind": "share",
-            "version": _STATE_VERSION,
+            "version": _SHARE_STATE_VERSION,
             "config": asdict(self.config),
             "state": asdict(self._state),
         }
@@ -851,7 +953,7 @@ class ShareDetector:
         Raises:
             ValueError: If the data is not a saved `ShareDetector` of this version.
         """
-        if data.get("kind") != "share" or data.get("version") != _STATE_VERSION:
+        if data.get("kind") != "share" or data.get("version") != _SHARE_STATE_VERSION:
             raise ValueError("not a saved ShareDetector state of a supported version")
         detector = cls(ShareConfig(**data["config"]))
         names = {f.name for f in fields(_ShareState)}

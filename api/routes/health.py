@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from pydantic import BaseModel
 from sqlalchemy import text
 
 from api.deps import SessionDep
@@ -10,8 +11,14 @@ from api.deps import SessionDep
 router = APIRouter(tags=["health"])
 
 
+class Health(BaseModel):
+    """The service answers and so does its database."""
+
+    status: str
+
+
 @router.get("/health")
-def health(session: SessionDep) -> dict[str, str]:
+def health(session: SessionDep) -> Health:
     """Report that the API and its database answer."""
     session.execute(text("SELECT 1"))
-    return {"status": "ok"}
+    return Health(status="ok")

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, or_
 from sqlmodel import Session, col, select
 
+from api.services.rollups import track_changes as track_rollup_changes
 from models import Brand, HarmResult, Mention, SentimentResult
 from models.settings import Settings
 from models.timeutil import utcnow
@@ -174,25 +175,28 @@ def _analyse_batch(session: Session, nlp: NlpPipeline, rows: list[Any], version:
         for mid, h in zip(ids, harms, strict=True)
     )
     table = Mention.__table__  # type: ignore[attr-defined]
-    session.execute(
-        table.update()
-        .where(table.c.id == bindparam("mid"))
-        .values(
-            sentiment=bindparam("label"),
-            sentiment_version=bindparam("version"),
-            language=bindparam("lang"),
-            harm_probability=bindparam("harm_p"),
-            is_harm=bindparam("harm"),
-        ),
-        [
-            {
-                "mid": mid,
-                "label": s.label,
-                "version": version,
-                "lang": lang,
-                "harm_p": float(h.probability),
-                "harm": bool(h.is_claim),
-            }
-            for mid, s, h, lang in zip(ids, sentiments, harms, langs, strict=True)
-        ],
-    )
+    # --- rollups (api/services/rollups.py): re-count sentiment and harm changes ---
+    with track_rollup_changes(session, ids):
+        session.execute(
+            table.update()
+            .where(table.c.id == bindparam("mid"))
+            .values(
+                sentiment=bindparam("label"),
+                sentiment_version=bindparam("version"),
+                language=bindparam("lang"),
+                harm_probability=bindparam("harm_p"),
+                is_harm=bindparam("harm"),
+            ),
+            [
+                {
+                    "mid": mid,
+                    "label": s.label,
+                    "version": version,
+                    "lang": lang,
+                    "harm_p": float(h.probability),
+                    "harm": bool(h.is_claim),
+                }
+                for mid, s, h, lang in zip(ids, sentiments, harms, langs, strict=True)
+            ],
+        )
+    # --- end rollups ---

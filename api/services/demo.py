@@ -125,6 +125,8 @@ def run_demo(
 def print_summary(console: Console, result: DemoResult) -> None:
     """Print the demo's summary: mentions, sentiment, share of voice, alerts."""
     r = result.ingest
+    # Rich assumes 80 columns when output is not a terminal; the table needs more.
+    console.width = max(console.width, 132)
     console.print(
         f"\n[bold]Groundswell demo[/] — {result.database_url}\n"
         f"Ingested {r.inserted} mentions ({r.near_duplicates} near-duplicates linked, "

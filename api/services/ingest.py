@@ -16,8 +16,9 @@ from typing import Any
 
 from sqlalchemy import bindparam, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from api.services.rollups import add_mentions as add_rollups
 from listener.dedup import NearDuplicateIndex, dedup_key
 from listener.matching import BrandMatcher, BrandSpec
 from models import Brand, Mention, MentionBrand
@@ -219,7 +220,7 @@ class Ingestor:
         report.inserted = len(inserted)
         report.duplicates += len(rows) - len(inserted)
         id_by_key = {key: mention_id for mention_id, key, _ in inserted}
-        self._link_near_duplicates(originals, id_by_key, report)
+        self._link_near_duplicates(originals, id_by_key, links, report)
         brand_rows = [
             {"mention_id": mention_id, "brand_id": brand_id, "created_at": created}
             for mention_id, key, created in inserted
@@ -228,10 +229,17 @@ class Ingestor:
         if brand_rows:
             self.session.execute(insert(MentionBrand).values(brand_rows).on_conflict_do_nothing())
         report.brand_links = len(brand_rows)
+        # --- rollups (api/services/rollups.py): count the new mentions into brand × hour ---
+        add_rollups(self.session, [mention_id for mention_id, _, _ in inserted])
+        # --- end rollups ---
         return report
 
     def _link_near_duplicates(
-        self, originals: dict[str, str], id_by_key: dict[str, int], report: IngestReport
+        self,
+        originals: dict[str, str],
+        id_by_key: dict[str, int],
+        links: dict[str, list[int]],
+        report: IngestReport,
     ) -> None:
         if not originals:
             return
@@ -240,15 +248,31 @@ class Ingestor:
             found = self.session.execute(
                 select(Mention.dedup_key, Mention.id).where(
                     Mention.workspace_id == self.workspace_id,
-                    Mention.dedup_key.in_(list(missing)),  # type: ignore[attr-defined]
+                    col(Mention.dedup_key).in_(list(missing)),
                 )
             ).all()
             id_by_key = {**id_by_key, **{k: i for k, i in found}}
+        # A copy counts as a copy only of a post about the same brands: two posts
+        # built from the same sentence about different brands are two voices.
+        brands_of: dict[str, set[int]] = {k: set(v) for k, v in links.items()}
+        stored = [o for o in set(originals.values()) if o not in brands_of and o in id_by_key]
+        if stored:
+            key_by_id = {id_by_key[k]: k for k in stored}
+            for key in stored:
+                brands_of[key] = set()
+            for mention_id, brand_id in self.session.execute(
+                select(MentionBrand.mention_id, MentionBrand.brand_id).where(
+                    col(MentionBrand.mention_id).in_(list(key_by_id))
+                )
+            ).all():
+                brands_of[key_by_id[mention_id]].add(brand_id)
         updates = []
         for key, original in originals.items():
             mention_id = id_by_key.get(key)
             original_id = id_by_key.get(original)
             if mention_id is None or original_id is None or mention_id == original_id:
+                continue
+            if brands_of.get(key, set()) != brands_of.get(original, set()):
                 continue
             updates.append({"mid": mention_id, "oid": original_id})
         if updates:

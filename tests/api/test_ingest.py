@@ -99,3 +99,19 @@ def test_unknown_brand_hint_is_reported(session: Session) -> None:
     )
     assert report.brand_links == 1
     assert report.unknown_brand_hints == {"Acme": 1}
+
+
+def test_same_sentence_about_different_brands_is_not_a_duplicate(session: Session) -> None:
+    ws = make_workspace(session)
+    make_brand(session, ws, "Brisa")
+    make_brand(session, ws, "Fizzly")
+    make_brand(session, ws, "Nuvola")
+    ingestor = Ingestor(session, ws.id)
+    report = ingestor.ingest([
+        mention("Brisa Ginger or Fizzly, which one should I get for the party tonight?",
+                external_id="a"),
+        mention("Brisa Ginger or Nuvola, which one should I get for the party tonight?",
+                external_id="b", minutes=2),
+    ])
+    assert report.near_duplicates == 0
+    assert all(m.duplicate_of_id is None for m in session.exec(select(Mention)).all())

@@ -307,3 +307,99 @@ def test_nab_score_on_a_labelled_twitter_series() -> None:
     # The prominence gate is what keeps the false alarms rare.
     ungated = detect_series(ts, values, replace(config, burst_ratio=0.0))
     assert sum(r.fired for r in ungated) > 3 * sum(r.fired for r in results)
+
+
+# --------------------------------------------------------------------------- low counts
+
+
+def flat_poisson(lam: float, days: int, seed: int = 0) -> tuple[list[datetime], np.ndarray]:
+    x = np.random.default_rng(seed).poisson(lam, days * PER_DAY).astype(float)
+    return [T0 + timedelta(minutes=5 * i) for i in range(len(x))], x
+
+
+@pytest.mark.parametrize("lam", [0.2, 0.5, 1.0, 3.0, 20.0])
+@pytest.mark.parametrize(("days", "seed"), [(7, 0), (14, 1)])
+def test_flat_low_count_series_has_an_unbiased_baseline_and_stays_quiet(
+    lam: float, days: int, seed: int
+) -> None:
+    """Regression: at low counts the multiplicative factors used to collapse (x0.01)
+    while the level climbed (x15), so the expectation averaged 10-30x the truth."""
+    ts, x = flat_poisson(lam, days, seed)
+    detector = SpikeDetector()
+    results = [detector.update(t, float(v)) for t, v in zip(ts, x, strict=True)]
+    expected = np.array([r.expected for r in results[(days - 3) * PER_DAY :]])
+    assert abs(expected.mean() / lam - 1) < 0.25
+    assert expected.max() < 3 * lam + 1
+    assert expected.min() > lam / 3
+    after_warmup = np.array([r.expected for r in results[2 * PER_DAY :]])
+    assert after_warmup.max() < 4 * lam + 2
+    assert fired_at(results) == []
+    # The flat series has no seasonality, and the learnt factors say so.
+    state = detector.to_dict()["state"]
+    hours = np.array(state["hour_factor"]) / np.mean(state["hour_factor"])
+    assert np.all((hours > 0.5) & (hours < 2.0))
+    assert state["level"] == pytest.approx(lam, rel=0.5)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_single_bucket_spike_on_a_sparse_series_fires(seed: int) -> None:
+    ts, x = flat_poisson(0.5, 10, seed)
+    spike = 8 * PER_DAY + 100
+    x[spike] = 15
+    results = detect_series(ts, x.tolist())
+    assert fired_at(results) == [spike]
+    alert = results[spike]
+    assert alert.expected < 1.0
+    assert alert.statistic in {"nb_tail", "poisson_tail"}
+
+
+def test_sparse_series_learns_its_daily_cycle() -> None:
+    """About 0.55 mentions a bucket, with a x0.4 .. x1.6 daily cycle: a small brand."""
+    ts, mu = seasonal_means(21, base=0.55)
+    x = np.random.default_rng(6).poisson(mu).astype(float)
+    results = detect_series(ts, x.tolist())
+    assert fired_at(results) == []
+    expected = np.array([r.expected for r in results[14 * PER_DAY :]])
+    truth = mu[14 * PER_DAY :]
+    assert abs(expected.mean() / truth.mean() - 1) < 0.2
+    # Busy hours are expected busier than quiet ones (shrunk toward flat, not inverted).
+    busy, quiet = truth > 1.3 * truth.mean(), truth < 0.7 * truth.mean()
+    assert expected[busy].mean() > 1.5 * expected[quiet].mean()
+
+
+def test_version_1_state_is_upgraded() -> None:
+    ts, mu = seasonal_means(6)
+    x = np.random.default_rng(5).poisson(mu).astype(float)
+    detector = SpikeDetector()
+    for t, v in zip(ts[: 4 * PER_DAY], x[: 4 * PER_DAY], strict=True):
+        detector.update(t, float(v))
+    saved = detector.to_dict()
+    # A version-1 state: raw EWMA factors on an arbitrary scale, no ratio sums.
+    v1_state = {
+        k: v
+        for k, v in saved["state"].items()
+        if k
+        not in {
+            "level_weight",
+            "base_weight",
+            "hour_count",
+            "hour_expected",
+            "weekday_count",
+            "weekday_expected",
+        }
+    }
+    v1_state["hour_factor"] = [3.0 * f for f in v1_state["hour_factor"]]
+    v1_config = {k: v for k, v in saved["config"].items() if k != "seasonal_prior_count"}
+    v1 = {"kind": "spike", "version": 1, "config": v1_config, "state": v1_state}
+    upgraded = SpikeDetector.from_dict(json.loads(json.dumps(v1)))
+    assert upgraded.to_dict()["version"] == saved["version"] == 2
+    # The learnt profile and level carry over, so the expectation barely moves.
+    for t in ts[4 * PER_DAY : 4 * PER_DAY + PER_DAY : 12]:
+        assert upgraded.expected(t) == pytest.approx(detector.expected(t), rel=0.15)
+    later = [
+        upgraded.update(t, float(v))
+        for t, v in zip(ts[4 * PER_DAY :], x[4 * PER_DAY :], strict=True)
+    ]
+    assert fired_at(later) == []
+    with pytest.raises(ValueError):
+        SpikeDetector.from_dict({**v1, "version": 0})
