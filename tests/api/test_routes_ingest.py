@@ -190,3 +190,20 @@ def test_webhook_needs_an_admin_key(client: TestClient, session: Session, ws) ->
     reader = {"X-API-Key": make_key(session, ws, ApiKeyRole.read)}
     assert client.post("/v1/ingest", json=[_item(1)], headers=reader).status_code == 403
     assert client.post("/v1/ingest", json=[_item(1)]).status_code == 401
+
+
+def test_webhook_index_restarts_after_a_bulk_load_elsewhere(session: Session, ws) -> None:
+    from api.routes.ingest import WebhookIngest
+
+    webhook = WebhookIngest(recent_limit=3)
+    first = mention("Nuvola tastes like a rainy afternoon in a very good way honestly",
+                    external_id="a0")
+    assert webhook.ingest(session, ws.id, [first], None).inserted == 1
+    bulk = [mention(f"Nuvola bulk post {i} about something unrelated to anything else here",
+                    external_id=f"b{i}", minutes=i + 1) for i in range(10)]
+    Ingestor(session, ws.id).ingest(bulk)  # more than recent_limit new rows since the last call
+    copy = mention(f"RT @x: {bulk[-1].text}", external_id="c1", minutes=30)
+    report = webhook.ingest(session, ws.id, [copy], None)
+    assert report.near_duplicates == 1
+    state = webhook._states[ws.id]
+    assert state.index is not None and len(state.index) <= 5
