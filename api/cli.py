@@ -501,10 +501,11 @@ def demo(
 
 def _register_extensions() -> None:
     """Add the command groups that live in their own modules."""
-    from api import cli_crisis, cli_listen
+    from api import cli_crisis, cli_listen, cli_topics
 
     cli_listen.register(app)
     cli_crisis.register(app)
+    cli_topics.register(app)
 
 
 _register_extensions()

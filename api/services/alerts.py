@@ -68,11 +68,24 @@ class EvidenceTerm(BaseModel):
     lift: float | None = None
 
 
+class EvidenceTopic(BaseModel):
+    """A topic that holds a good share of the incident's posts."""
+
+    rank: int
+    topic_id: int | None = None
+    label: str
+    posts: int | None = None
+    share: float | None = None
+    negative_share: float | None = None
+    new: bool = False
+
+
 class AlertDetail(AlertOut):
-    """An alert with the posts and terms that explain it."""
+    """An alert with the posts, terms and topics that explain it."""
 
     posts: list[EvidencePost]
     terms: list[EvidenceTerm]
+    topics: list[EvidenceTopic] = []
 
 
 def _out(alert: Alert, brand_names: dict[int, str]) -> AlertOut:
@@ -201,9 +214,22 @@ def get_alert(session: Session, workspace_id: int, alert_id: int) -> AlertDetail
                 )
             ).scalars()
         }
-    posts, terms = [], []
+    posts, terms, topics = [], [], []
     for item in items:
         d = item.detail
+        if item.kind == "topic":
+            topics.append(
+                EvidenceTopic(
+                    rank=item.rank,
+                    topic_id=d.get("topic_id"),
+                    label=str(d.get("label", "")),
+                    posts=d.get("posts"),
+                    share=d.get("share"),
+                    negative_share=d.get("negative_share"),
+                    new=bool(d.get("new")),
+                )
+            )
+            continue
         if item.kind == "term":
             terms.append(
                 EvidenceTerm(
@@ -236,7 +262,7 @@ def get_alert(session: Session, workspace_id: int, alert_id: int) -> AlertDetail
             )
         )
     base = _out(alert, _brand_names(session, workspace_id))
-    return AlertDetail(**base.model_dump(), posts=posts, terms=terms)
+    return AlertDetail(**base.model_dump(), posts=posts, terms=terms, topics=topics)
 
 
 def acknowledge_alert(session: Session, workspace_id: int, alert_id: int) -> AlertDetail:

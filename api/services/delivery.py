@@ -151,6 +151,11 @@ def alert_payload(
         if i.kind == "post"
     ][:3]
     terms = [str(i.detail.get("term")) for i in items if i.kind == "term"][:8]
+    topics = [
+        {k: i.detail.get(k) for k in ("label", "share", "negative_share", "new")}
+        for i in items
+        if i.kind == "topic"
+    ]
     link = None
     if link_base:
         base = link_base.rstrip("/")
@@ -169,6 +174,7 @@ def alert_payload(
         "last_seen_at": ensure_utc(alert.last_seen_at).isoformat(),
         "posts": posts,
         "terms": terms,
+        "topics": topics,
         "link": link,
     }
 
@@ -320,6 +326,8 @@ def email_message(
             lines.append(f"  {post['url']}")
     if payload.get("terms"):
         lines += ["", "New terms: " + ", ".join(payload["terms"])]
+    if payload.get("topics"):
+        lines += ["", "Themes: " + "; ".join(_theme(t) for t in payload["topics"])]
     if payload.get("link"):
         lines += ["", f"Open: {payload['link']}"]
     e = html.escape
@@ -342,6 +350,9 @@ def email_message(
     parts.append("</ul>")
     if payload.get("terms"):
         parts.append(f"<p><b>New terms:</b> {e(', '.join(payload['terms']))}</p>")
+    if payload.get("topics"):
+        themes = "; ".join(_theme(t) for t in payload["topics"])
+        parts.append(f"<p><b>Themes:</b> {e(themes)}</p>")
     if payload.get("link"):
         parts.append(f'<p><a href="{e(str(payload["link"]))}">Open in Groundswell</a></p>')
     parts.append("</body></html>")
@@ -474,3 +485,11 @@ def deliver_pending(
         if own_client:
             client.close()
     return report
+
+
+def _theme(topic: dict[str, Any]) -> str:
+    """A cited topic in words: label, share of the incident's posts, negative share, new."""
+    text = f"{topic.get('label')} ({float(topic.get('share') or 0):.0%} of posts"
+    if topic.get("negative_share") is not None:
+        text += f", {float(topic['negative_share']):.0%} negative"
+    return text + (", new)" if topic.get("new") else ")")

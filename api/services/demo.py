@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
 from api.context import open_context
 from api.services.analysis import build_pipeline, run_analysis
@@ -19,10 +20,15 @@ from api.services.detection import AlertSummary, list_alert_summaries, run_detec
 from api.services.ingest import Ingestor, IngestReport
 from api.services.workspaces import create_api_key, get_or_create_workspace
 from listener.simulator import ScenarioSimulator
-from models import ApiKeyRole, Source
+from models import ApiKeyRole, Mention, Source
 from models.brand import BrandCreate
 from models.db import migrate
 from models.settings import Settings
+from models.timeutil import ensure_utc
+
+# Posts the demo's topic fit reads at most (the newest): about half a minute of ONNX
+# encoding on two cores, cached in the data directory.
+DEMO_TOPIC_POSTS = 6_000
 
 
 @dataclass
@@ -38,10 +44,17 @@ class DemoResult:
     share_by_reach: dict[int, float]
     alerts: list[AlertSummary]
     events: list[Any] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    topic_message: str | None = None
 
 
 def run_demo(
-    settings: Settings, *, days: int = 14, seed: int = 7, progress: Progress | None = None
+    settings: Settings,
+    *,
+    days: int = 14,
+    seed: int = 7,
+    progress: Progress | None = None,
+    topic_modeler: Any = "default",
 ) -> DemoResult:
     """Build a fresh demo database and run every stage on simulated mentions.
 
@@ -50,6 +63,8 @@ def run_demo(
         days: Simulated days.
         seed: Simulator seed; the same seed gives the same run.
         progress: Where to show progress, if anywhere.
+        topic_modeler: The topic modeler (``"default"``: the packaged MiniLM through
+            ONNX, cached in the data directory; None: no topics).
 
     Returns:
         The figures the summary prints.
@@ -106,6 +121,8 @@ def run_demo(
         analysed = run_analysis(
             session, ws, nlp, batch_size=settings.sentiment_batch_size, on_progress=on_progress
         )
+        topic_labels, topic_message = _fit_topics(session, ws, settings, topic_modeler, progress)
+        # Topics first: crisis alerts cite the themes their evidence posts belong to.
         run_detection(session, ws, bucket_minutes=settings.bucket_minutes)
         stats = brand_stats(session, ws)
         alerts = list_alert_summaries(session, ws)
@@ -119,7 +136,42 @@ def run_demo(
         share_by_reach=share_of_voice(stats, by="reach"),
         alerts=alerts,
         events=list(getattr(simulator, "events", [])),
+        topics=topic_labels,
+        topic_message=topic_message,
     )
+
+
+def _fit_topics(
+    session: Session, ws: int, settings: Settings, modeler: Any, progress: Progress | None
+) -> tuple[list[str], str | None]:
+    """Fit workspace topics over the whole simulated period; (labels, fallback message)."""
+    if modeler is None:
+        return [], None
+    from api.services.topics import default_modeler, fit_topics, list_topics
+
+    if isinstance(modeler, str):
+        brands = [b.name for b in brand_stats(session, ws)]
+        modeler = default_modeler(settings.data_dir, brand_names=brands)
+    task = progress.add_task("topics", total=None) if progress else None
+
+    def on_stage(stage: str) -> None:
+        if progress is not None and task is not None:
+            progress.update(task, description=f"topics: {stage}")
+
+    last = session.execute(select(func.max(Mention.created_at))).scalar()
+    if last is None:
+        return [], "no mentions to model"
+    end = ensure_utc(last) + timedelta(seconds=1)
+    refit = fit_topics(
+        session,
+        ws,
+        modeler,
+        start=end - timedelta(days=365),
+        end=end,
+        max_posts=DEMO_TOPIC_POSTS,
+        on_progress=on_stage,
+    )
+    return [t.label for t in list_topics(session, ws, limit=10)], refit.message
 
 
 def print_summary(console: Console, result: DemoResult) -> None:
@@ -160,6 +212,12 @@ def print_summary(console: Console, result: DemoResult) -> None:
             str(s.harm_claims),
         )
     console.print(table)
+    if result.topics:
+        console.print(f"[bold]Top topics[/] ({len(result.topics)} shown)")
+        for label in result.topics:
+            console.print(f"  • {label}", highlight=False)
+    if result.topic_message:
+        console.print(f"Topics: {result.topic_message}", highlight=False)
     if not result.alerts:
         console.print("No alerts.")
         return
@@ -170,8 +228,10 @@ def print_summary(console: Console, result: DemoResult) -> None:
             f"{alert.title} — {alert.started_at:%Y-%m-%d %H:%M} UTC"
         )
         console.print(f"    why: {alert.why}", highlight=False)
-        for post in alert.evidence[:3]:
-            console.print(f"    • {post}", highlight=False)
+        notes = ("new terms:", "themes:")
+        posts = [line for line in alert.evidence if not line.startswith(notes)]
+        for line in posts[:3] + [line for line in alert.evidence if line.startswith(notes)]:
+            console.print(f"    • {line}", highlight=False)
 
 
 def _colour(severity: str) -> str:

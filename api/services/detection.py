@@ -74,6 +74,8 @@ from models import (
     DetectorState,
     Mention,
     MentionBrand,
+    Topic,
+    TopicAssignment,
 )
 from models.timeutil import ensure_utc, utcnow
 from nlp.crisis import ClaimBurstConfig, ClaimBurstDetector
@@ -118,6 +120,8 @@ COOLDOWN_HOURS = 6.0
 EVIDENCE_LOOKBACK_HOURS = 6.0
 """Evidence posts are taken from this long before the alert started to its last firing."""
 EVIDENCE_MAX_POSTS = 5000
+# A topic is cited as an incident's theme when it holds at least this share of its posts.
+TOPIC_EVIDENCE_MIN_SHARE = 0.2
 BASELINE_MAX_TEXTS = 3000
 CRITICAL_HARM_POSTS = 20
 """A harm incident with this many claims in the detector's window is critical."""
@@ -1011,7 +1015,59 @@ def _evidence(
     terms = new_terms([m.text for m in relevant], before)
     for rank, term in enumerate(terms):
         evidence.append(AlertEvidence(alert_id=0, rank=rank, kind="term", detail=term))
+    themes = _topic_evidence(session, [m.id for m in relevant if m.id is not None], window_start)
+    for rank, theme in enumerate(themes):
+        evidence.append(AlertEvidence(alert_id=0, rank=rank, kind="topic", detail=theme))
     return evidence
+
+
+def _topic_evidence(
+    session: Session,
+    mention_ids: list[int],
+    window_start: datetime,
+    min_share: float = TOPIC_EVIDENCE_MIN_SHARE,
+    top: int = 3,
+) -> list[dict[str, Any]]:
+    """The topics that hold a good share of an incident's posts, for its evidence.
+
+    A topic counts as *new* when it was first seen within a week of the incident's start:
+    the theme was not there before, which is what a PR team asks first. Empty when no
+    topic model has been fitted.
+    """
+    if not mention_ids:
+        return []
+    counts: Counter[int] = Counter()
+    for chunk_start in range(0, len(mention_ids), 900):  # stay under SQLite's bind limit
+        chunk = mention_ids[chunk_start : chunk_start + 900]
+        for (topic_id,) in session.execute(
+            sa_select(col(TopicAssignment.topic_id)).where(col(TopicAssignment.mention_id).in_(chunk))
+        ):
+            counts[int(topic_id)] += 1
+    if not counts:
+        return []
+    topics = {
+        t.id: t
+        for t in session.execute(select(Topic).where(col(Topic.id).in_(list(counts)))).scalars()
+    }
+    out: list[dict[str, Any]] = []
+    for topic_id, count in counts.most_common():
+        topic = topics.get(topic_id)
+        share = count / len(mention_ids)
+        if topic is None or share < min_share or len(out) >= top:
+            continue
+        first_seen = ensure_utc(topic.first_seen_at)
+        out.append(
+            {
+                "topic_id": topic_id,
+                "label": topic.label,
+                "posts": count,
+                "share": round(share, 3),
+                "negative_share": topic.negative_share,
+                "first_seen_at": first_seen.isoformat(),
+                "new": first_seen >= ensure_utc(window_start) - timedelta(days=7),
+            }
+        )
+    return out
 
 
 # --------------------------------------------------------------------------- summaries
@@ -1080,6 +1136,9 @@ def list_alert_summaries(session: Session, workspace_id: int) -> list[AlertSumma
         terms = [str(i.detail.get("term")) for i in items if i.kind == "term"]
         if terms:
             lines.append("new terms: " + ", ".join(terms))
+        themes = [_theme_line(i.detail) for i in items if i.kind == "topic"]
+        if themes:
+            lines.append("themes: " + "; ".join(themes))
         out.append(
             AlertSummary(
                 id=alert.id or 0,
@@ -1096,3 +1155,14 @@ def list_alert_summaries(session: Session, workspace_id: int) -> list[AlertSumma
             )
         )
     return out
+
+
+def _theme_line(detail: dict[str, Any]) -> str:
+    """One cited topic as text: label, share of the incident, negative share, new."""
+    parts = [f"{float(detail.get('share') or 0):.0%} of posts"]
+    negative = detail.get("negative_share")
+    if negative is not None:
+        parts.append(f"{float(negative):.0%} negative")
+    if detail.get("new"):
+        parts.append("new")
+    return f"{detail.get('label')} ({', '.join(parts)})"

