@@ -703,6 +703,8 @@ class HFSentimentModel:
         batch_size: Texts per forward pass.
         device: Torch device, e.g. "cpu", "cuda", "cuda:1"; "auto" picks CUDA when
             available.
+        half: Run the forward pass in fp16; None: on CUDA only (CPUs gain nothing
+            from fp16 and some lack the kernels).
         version: Version string for results; defaults to "hf:<name>[@<commit>]".
 
     Raises:
@@ -719,6 +721,7 @@ class HFSentimentModel:
         batch_size: int = 32,
         device: str = "cpu",
         *,
+        half: bool | None = None,
         version: str | None = None,
     ) -> None:
         if not (math.isfinite(temperature) and temperature > 0):
@@ -739,6 +742,9 @@ class HFSentimentModel:
                 "a local directory written by save_pretrained()."
             ) from e
         self.model.to(device)
+        self.half = device.startswith("cuda") if half is None else half
+        if self.half:
+            self.model.half()
         self.model.eval()
         self.device = device
         config = self.model.config

@@ -30,7 +30,6 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import random  # noqa: E402
-import re  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -40,6 +39,9 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchdoc import replace_section  # noqa: E402
 
 from nlp.embeddings import CachedEncoder, EmbeddingCache, SentenceEncoder  # noqa: E402
 from nlp.topics import TopicModeler, auto_min_cluster_size, clean_for_embedding  # noqa: E402
@@ -234,16 +236,6 @@ def markdown(encoding: dict[str, object] | None, fits: list[dict[str, object]], 
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"^## Topics\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section.rstrip() + "\n\n", text, count=1)
-    else:
-        text = text.rstrip() + "\n\n" + section.rstrip() + "\n"
-    path.write_text(text.rstrip() + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data/sentiment"))
@@ -276,7 +268,7 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps({"encoding": encoding, "fits": fits}, indent=2))
     if args.write:
-        write_section(args.write, markdown(encoding, fits, args))
+        replace_section(args.write, "Topics", markdown(encoding, fits, args))
         print(f"wrote the Topics section of {args.write}")
 
 

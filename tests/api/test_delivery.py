@@ -78,6 +78,14 @@ def alert(session: Session) -> Alert:
         )
     )
     session.add(AlertEvidence(alert_id=row.id or 0, rank=0, kind="term", detail={"term": "throw"}))
+    session.add(
+        AlertEvidence(
+            alert_id=row.id or 0,
+            rank=0,
+            kind="topic",
+            detail={"label": "throw up · citrus", "share": 0.4, "negative_share": 0.9, "new": True},
+        )
+    )
     session.commit()
     return row
 
@@ -202,6 +210,9 @@ def test_email_reaches_a_real_smtp_server(session: Session, alert: Alert) -> Non
     assert "observed 7 vs expected" in plain.get_content()
     assert "worried_parent" in html.get_content()
     assert "&lt;script&gt;" in html.get_content()  # post text is escaped in HTML
+    # the topics the incident's posts fall in are cited, in both parts
+    assert "Themes: throw up · citrus (40% of posts, 90% negative, new)" in plain.get_content()
+    assert "throw up · citrus" in html.get_content()
 
 
 def test_email_without_smtp_stays_queued_and_is_retried(session: Session, alert: Alert) -> None:
