@@ -22,8 +22,9 @@ class Settings(BaseSettings):
     )
     workspace: str = Field(default="default", description="Workspace the CLI acts on.")
     sentiment_model: str = Field(
-        default="builtin:ngram",
-        description="'builtin:ngram' or any Hugging Face model id / local path.",
+        default="builtin:stack",
+        description="'builtin:stack' (default), 'builtin:ngram' (fastest) or any Hugging "
+        "Face model id / local path.",
     )
     sentiment_label_map: str | None = Field(
         default=None,

@@ -854,10 +854,21 @@ def _bundled_ngram() -> NgramSentimentModel:
     return NgramSentimentModel.load(BUNDLED_NGRAM_PATH)
 
 
-BUILTIN_MODELS: dict[str, Callable[[], SentimentModel]] = {"ngram": _bundled_ngram}
+@functools.lru_cache(maxsize=1)
+def _bundled_stack() -> SentimentModel:
+    # Imported here: nlp.sentiment_stack builds on this module.
+    from nlp.sentiment_stack import StackedSentimentModel
+
+    return StackedSentimentModel.load(base=_bundled_ngram())
+
+
+BUILTIN_MODELS: dict[str, Callable[[], SentimentModel]] = {
+    "ngram": _bundled_ngram,
+    "stack": _bundled_stack,
+}
 """Built-in models by name, addressed as "builtin:<name>"."""
 
-DEFAULT_MODEL_SPEC = "builtin:ngram"
+DEFAULT_MODEL_SPEC = "builtin:stack"
 
 
 def load_sentiment_model(
@@ -872,8 +883,9 @@ def load_sentiment_model(
     """Load a sentiment model from a spec string.
 
     Specs:
-        - None, "" or "builtin:ngram": the bundled n-gram model (loaded once and
-          shared).
+        - None, "" or "builtin:stack": the default, the bundled n-gram model fused
+          with a head on the packaged MiniLM for English (`nlp.sentiment_stack`).
+        - "builtin:ngram": the bundled n-gram model alone (loaded once and shared).
         - "builtin:<name>": another entry of `BUILTIN_MODELS`.
         - "ngram:<file>" or a path ending in ".npz": an n-gram model file written by
           `scripts/train_sentiment_baseline.py`.

@@ -156,7 +156,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
-    parser.add_argument("--model", default="builtin:ngram", help="sentiment model spec")
+    parser.add_argument("--model", default="builtin:stack", help="sentiment model spec")
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--write", type=Path, help="Markdown file whose section to replace")
     parser.add_argument("--json", type=Path, help="Also dump the raw figures here")

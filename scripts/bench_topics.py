@@ -177,16 +177,18 @@ def markdown(encoding: dict[str, object] | None, fits: list[dict[str, object]], 
         "## Topics",
         "",
         "`scripts/bench_topics.py` on the posts of `shared/data/sentiment` (≈101k real posts in",
-        "ten languages, shuffled with seed 0), single-threaded (`--threads "
-        f"{args.threads}`), on {platform.machine()} with {os.cpu_count()} cores shared with",
+        f"ten languages, shuffled with seed 0), encoder on {args.threads} thread(s) "
+        f"(`--threads {args.threads}`), on {platform.machine()} with {os.cpu_count()} cores "
+        "shared with",
         "other work (load average above 4 during the runs, so wall-clock figures are",
         "pessimistic; CPU figures are steadier).",
         "",
         "```",
-        "OMP_NUM_THREADS=1 .venv/bin/python scripts/bench_topics.py \\",
+        f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '1')} "
+        ".venv/bin/python scripts/bench_topics.py \\",
         "    --data ../shared/data/sentiment \\",
         f"    --sizes {','.join(str(s) for s in args.sizes)} --encode-sample {args.encode_sample}"
-        " --write docs/benchmarks.md",
+        f" --threads {args.threads} --write docs/benchmarks.md",
         "```",
         "",
     ]

@@ -267,7 +267,7 @@ def test_hf_missing_model_raises_load_error(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def bundled() -> SentimentModel:
-    return load_sentiment_model()
+    return load_sentiment_model("builtin:ngram")
 
 
 def test_bundled_artifact_is_small_and_cached(bundled: SentimentModel) -> None:
