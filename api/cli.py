@@ -501,11 +501,12 @@ def demo(
 
 def _register_extensions() -> None:
     """Add the command groups that live in their own modules."""
-    from api import cli_crisis, cli_listen, cli_topics
+    from api import cli_crisis, cli_listen, cli_topics, cli_worker
 
     cli_listen.register(app)
     cli_crisis.register(app)
     cli_topics.register(app)
+    cli_worker.register(app)
 
 
 _register_extensions()

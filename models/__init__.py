@@ -4,6 +4,7 @@ from models.alert import Alert, AlertEvidence, AlertStatus, OutboxMessage
 from models.analysis import HarmResult, SentimentResult
 from models.brand import Brand
 from models.detector_state import DetectorState  # noqa: F401  (registers the table)
+from models.job import Job, JobStatus
 from models.mention import Mention, MentionBrand
 from models.rollup import BrandRollup  # noqa: F401  (registers the rollup table)
 from models.source import Source, SourceRun
@@ -18,6 +19,8 @@ __all__ = [
     "ApiKeyRole",
     "Brand",
     "HarmResult",
+    "Job",
+    "JobStatus",
     "Mention",
     "MentionBrand",
     "OutboxMessage",

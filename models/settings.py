@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     max_request_bytes: int = Field(default=5_000_000, ge=1024)
     rate_limit_per_minute: int = Field(default=600, ge=1)
+    webhook_enqueue_analysis: bool = Field(
+        default=True, description="Webhook batches queue an analyze job for the workers."
+    )
     cors_origins: list[str] = Field(default_factory=list)
     youtube_api_key: str | None = None
     smtp_host: str | None = None

@@ -10,6 +10,7 @@ linked across every path exactly as if the index had been rebuilt.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,10 +20,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Request, status
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 from sqlalchemy import func
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from api.deps import EARLIEST, LATEST, MAX_ID, AdminDep, SessionDep, WorkspaceDep
 from api.services.ingest import Ingestor, IngestReport, brand_specs
+from api.services.jobs import request_analysis
 from api.services.source_admin import get_source
 from listener.dedup import NearDuplicateIndex
 from listener.matching import BrandMatcher
@@ -30,6 +33,7 @@ from models import Mention
 from models.timeutil import ensure_utc
 from models.types import MentionIn
 
+log = logging.getLogger("groundswell.ingest")
 router = APIRouter(prefix="/ingest", tags=["ingest"])
 MAX_BATCH = 5000
 MAX_COUNT = 2**31 - 1
@@ -273,6 +277,8 @@ def ingest(
         get_source(session, workspace.id or 0, source_id)
     mentions: list[MentionIn] = list(batch.mentions)
     report = _webhook(request).ingest(session, workspace.id or 0, mentions, source_id)
+    if report.inserted and getattr(request.app.state.settings, "webhook_enqueue_analysis", True):
+        _enqueue_analysis(session, workspace.id or 0)
     data: dict[str, Any] = {
         "received": report.received,
         "inserted": report.inserted,
@@ -283,3 +289,14 @@ def ingest(
         "unknown_brand_hints": report.unknown_brand_hints,
     }
     return IngestResult(**data)
+
+
+def _enqueue_analysis(session: Session, workspace_id: int) -> None:
+    # The mentions are committed already; a missed job only delays analysis until
+    # the next batch (or a worker's schedule sweep), so it must not fail the call.
+    try:
+        request_analysis(session, workspace_id)
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        log.warning("could not queue analysis for workspace %s", workspace_id, exc_info=True)
