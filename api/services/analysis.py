@@ -115,7 +115,7 @@ def run_analysis(
         if not rows:
             break
         last_id = rows[-1][0]
-        _analyse_batch(session, nlp, list(rows), version)
+        analyse_batch(session, nlp, list(rows), version)
         session.commit()
         done += len(rows)
         if on_progress is not None:
@@ -123,7 +123,18 @@ def run_analysis(
     return done
 
 
-def _analyse_batch(session: Session, nlp: NlpPipeline, rows: list[Any], version: str) -> None:
+def analyse_batch(session: Session, nlp: NlpPipeline, rows: list[Any], version: str) -> None:
+    """Score one batch of mentions and stage the results in `session` (not committed).
+
+    Shared by `run_analysis` and the workers' `analyze` jobs, which commit the results
+    together with the job's completion.
+
+    Args:
+        session: An open session.
+        nlp: The components.
+        rows: ``(id, text, language)`` per mention; a missing language is detected.
+        version: The sentiment model's version, stored with each result.
+    """
     ids = [r[0] for r in rows]
     texts = [r[1] for r in rows]
     known = [r[2] for r in rows]

@@ -741,7 +741,7 @@ def analyze_mentions(ctx: JobContext) -> dict[str, Any]:
     Raises:
         ValueError: The job names no workspace, or the worker has no NLP pipeline.
     """
-    from api.services.analysis import _analyse_batch
+    from api.services.analysis import analyse_batch
 
     session = ctx.session
     workspace_id = ctx.job.workspace_id
@@ -788,7 +788,7 @@ def analyze_mentions(ctx: JobContext) -> dict[str, Any]:
     if full and not sqlite_db:
         _continue_analysis(ctx, last_id)
     if rows:
-        _analyse_batch(session, nlp, rows, version)
+        analyse_batch(session, nlp, rows, version)
         ctx.enqueue(
             "detect",
             workspace_id=workspace_id,
