@@ -89,6 +89,16 @@ SOCIAL_STOP_WORDS = frozenset(
     }
 )  # fmt: skip
 
+# Thai particles, pronouns and chat spellings that PyThaiNLP's list lacks but that fill
+# topic labels of Thai social posts (question ไหม/มั้ย, pronouns ผม/กู/มึง, polite คับ/งับ,
+# "good" ดี as "good" is above).
+THAI_SOCIAL_STOP_WORDS = frozenset(
+    {
+        "ไหม", "มั้ย", "ป่ะ", "ปะ", "อ่ะ", "อะ", "อ่า", "คับ", "ครัช", "งับ", "ค่า", "คะ",
+        "จ้ะ", "ผม", "กู", "มึง", "ฉัน", "เค้า", "แก", "ดี", "555", "5555", "55555",
+    }
+)  # fmt: skip
+
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w@])@\w{1,30}")
 _HASH = re.compile(r"(?<![\w#])#(\w+)")
@@ -184,7 +194,7 @@ def stop_words_for(languages: Iterable[str] = DEFAULT_STOP_LANGUAGES) -> frozens
                 try:
                     from pythainlp.corpus import thai_stopwords
 
-                    found |= set(thai_stopwords())
+                    found |= set(thai_stopwords()) | THAI_SOCIAL_STOP_WORDS
                 except ImportError:  # pragma: no cover - pythainlp is a dependency
                     pass
             _STOP_CACHE[lang] = frozenset(found)

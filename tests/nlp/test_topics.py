@@ -108,6 +108,8 @@ def test_thai_is_segmented_with_newmm() -> None:
     for word in ("ร้าน", "อาหาร", "อร่อย", "บริการ"):
         assert word in tokens
     assert "นี้" not in tokens and "แต่" not in tokens  # stop words
+    chat = tokenize("ผมว่าร้านนี้บริการช้าไหมคับ")  # pronoun and particles of chat Thai
+    assert "บริการ" in chat and not {"ผม", "ไหม", "คับ"} & set(chat)
     mixed = tokenize("แบตเตอรี่ iPhone เสื่อมเร็ว")
     assert "iphone" in mixed and "แบตเตอรี่" in mixed
 
