@@ -68,16 +68,20 @@ def default_modeler(
     backend: str = "onnx",
     num_threads: int | None = None,
     model_path: str | None = None,
+    onnx_dir: Path | None = None,
     **options: Any,
 ) -> Any:
-    """The topic modeler the CLI uses: packaged MiniLM, ONNX export and cache in `data_dir`.
+    """The topic modeler the CLI uses: packaged MiniLM through ONNX, embeddings cached.
 
     Args:
-        data_dir: The data directory; ``models/onnx`` and ``cache/embeddings.sqlite`` are
+        data_dir: The data directory; the embedding cache ``cache/embeddings.sqlite`` is
             created inside it.
         backend: ``onnx`` or ``torch``.
         num_threads: Inference threads (None: the runtime's default).
         model_path: A local sentence-transformers folder instead of the packaged model.
+        onnx_dir: Where the ONNX export is kept; default: the encoder's own
+            (``~/.cache/groundswell/onnx``), which the default sentiment model shares, so
+            the model is exported once per machine, not once per data directory.
         **options: Passed to :class:`nlp.topics.TopicModeler`.
 
     Returns:
@@ -89,7 +93,7 @@ def default_modeler(
     encoder = SentenceEncoder(
         model_path,
         backend="torch" if backend == "torch" else "onnx",
-        cache_dir=data_dir / "models" / "onnx",
+        cache_dir=onnx_dir,
         num_threads=num_threads,
     )
     cache = EmbeddingCache(data_dir / "cache" / "embeddings.sqlite")
