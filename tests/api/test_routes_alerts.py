@@ -76,6 +76,19 @@ def seeded(session: Session) -> dict:
                 kind="term",
                 detail={"term": "sick", "window_count": 9, "baseline_count": 0, "lift": 19.0},
             ),
+            AlertEvidence(
+                alert_id=alerts[0].id,
+                rank=0,
+                kind="topic",
+                detail={
+                    "topic_id": 7,
+                    "label": "sick citrus · stomach",
+                    "posts": 4,
+                    "share": 0.8,
+                    "negative_share": 0.9,
+                    "new": True,
+                },
+            ),
         ]
     )
     session.commit()
@@ -130,6 +143,18 @@ def test_detail_carries_evidence_and_why(client: TestClient, seeded: dict) -> No
     assert (first["reach"], first["copies"], first["author"]) == (140, 3, "@a")
     assert body["terms"] == [
         {"rank": 0, "term": "sick", "window_count": 9, "baseline_count": 0, "lift": 19.0}
+    ]
+    # the topics the incident's posts fall in, not mistaken for posts
+    assert body["topics"] == [
+        {
+            "rank": 0,
+            "topic_id": 7,
+            "label": "sick citrus · stomach",
+            "posts": 4,
+            "share": 0.8,
+            "negative_share": 0.9,
+            "new": True,
+        }
     ]
     assert client.get("/v1/alerts/999999", headers=seeded["reader"]).status_code == 404
 
