@@ -58,7 +58,8 @@ def build_pipeline(settings: Settings, *, products: list[str] | None = None) -> 
     )
 
 
-def _pending(session: Session, workspace_id: int, version: str, reanalyze: bool) -> Any:
+def pending_condition(workspace_id: int, version: str, reanalyze: bool = False) -> Any:
+    """SQL condition for the workspace's mentions not yet scored by sentiment `version`."""
     condition = col(Mention.workspace_id) == workspace_id
     if reanalyze:
         return condition
@@ -66,6 +67,19 @@ def _pending(session: Session, workspace_id: int, version: str, reanalyze: bool)
         col(Mention.sentiment_version).is_(None),
         col(Mention.sentiment_version) != version,
     )
+
+
+def register_products(session: Session, workspace_id: int, nlp: NlpPipeline) -> None:
+    """Tell the harm classifier the workspace's brand names and aliases (products it blames)."""
+    products = [
+        name
+        for brand in session.execute(
+            select(Brand).where(Brand.workspace_id == workspace_id)
+        ).scalars()
+        for name in (brand.name, *brand.aliases)
+    ]
+    if products and hasattr(nlp.harm, "add_products"):
+        nlp.harm.add_products(products)
 
 
 def run_analysis(
@@ -92,16 +106,8 @@ def run_analysis(
         How many mentions were scored.
     """
     version: str = nlp.sentiment.version
-    products = [
-        name
-        for brand in session.execute(
-            select(Brand).where(Brand.workspace_id == workspace_id)
-        ).scalars()
-        for name in (brand.name, *brand.aliases)
-    ]
-    if products and hasattr(nlp.harm, "add_products"):
-        nlp.harm.add_products(products)
-    where = _pending(session, workspace_id, version, reanalyze)
+    register_products(session, workspace_id, nlp)
+    where = pending_condition(workspace_id, version, reanalyze)
     total = session.execute(select(func.count()).select_from(Mention).where(where)).scalar_one()
     done = 0
     last_id = 0

@@ -57,7 +57,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel import Session, col, select
 
-from models import Brand, Job, JobStatus, Mention, Source, Workspace
+from models import Job, JobStatus, Mention, Source, Workspace
 from models.timeutil import utcnow
 
 log = logging.getLogger("groundswell.worker")
@@ -741,7 +741,7 @@ def analyze_mentions(ctx: JobContext) -> dict[str, Any]:
     Raises:
         ValueError: The job names no workspace, or the worker has no NLP pipeline.
     """
-    from api.services.analysis import analyse_batch
+    from api.services.analysis import analyse_batch, pending_condition, register_products
 
     session = ctx.session
     workspace_id = ctx.job.workspace_id
@@ -753,19 +753,8 @@ def analyze_mentions(ctx: JobContext) -> dict[str, Any]:
     version: str = nlp.sentiment.version
     limit = max(1, int(ctx.job.payload.get("limit") or ctx.env.analyze_batch))
     after_id = int(ctx.job.payload.get("after_id") or 0)
-    products = [
-        name
-        for brand in session.execute(
-            select(Brand).where(Brand.workspace_id == workspace_id)
-        ).scalars()
-        for name in (brand.name, *brand.aliases)
-    ]
-    if products and hasattr(nlp.harm, "add_products"):
-        nlp.harm.add_products(products)
-    pending = and_(
-        col(Mention.workspace_id) == workspace_id,
-        or_(col(Mention.sentiment_version).is_(None), col(Mention.sentiment_version) != version),
-    )
+    register_products(session, workspace_id, nlp)
+    pending = pending_condition(workspace_id, version)
 
     def pick(where: Any, n: int) -> list[Any]:
         return list(
