@@ -178,6 +178,43 @@ def _result(
     )
 
 
+def results_by_text_and_language(
+    texts: Sequence[str],
+    languages: Sequence[str | None],
+    version: str,
+    score: Callable[[Sequence[str], Sequence[str | None]], tuple[np.ndarray, np.ndarray]],
+) -> list[SentimentResult]:
+    """Score each distinct (text, language) once and build one result per input text.
+
+    The language is part of the key because it can change the scores; empty or
+    whitespace-only texts are not scored and get `_empty_result`.
+
+    Args:
+        texts: Clean strings.
+        languages: Language per text.
+        version: Model version for the results.
+        score: ``(texts, langs) -> (probabilities (n, 3), truncated (n,))``.
+
+    Returns:
+        Results in input order.
+    """
+    keys = list(zip(texts, languages, strict=True))
+    unique = list(dict.fromkeys(k for k in keys if k[0].strip()))
+    by_key: dict[tuple[str, str | None], tuple[np.ndarray, bool]] = {}
+    if unique:
+        probs, truncated = score([k[0] for k in unique], [k[1] for k in unique])
+        for key, p, cut in zip(unique, probs, truncated, strict=True):
+            by_key[key] = (p, bool(cut))
+    results = []
+    for key in keys:
+        if key in by_key:
+            p, cut = by_key[key]
+            results.append(_result(p, version, key[1], cut))
+        else:
+            results.append(_empty_result(version, key[1]))
+    return results
+
+
 # --------------------------------------------------------------------------- n-gram model
 
 
@@ -586,23 +623,13 @@ class NgramSentimentModel:
         clean = [coerce_text(t) for t in texts]
         if langs is None and self.uses_language:
             languages = self.language_identifier.detect(clean)
-        # Deduplicate on (text, language): the language can change the scores.
-        keys = list(zip(clean, languages, strict=True))
-        unique = list(dict.fromkeys(k for k in keys if k[0].strip()))
-        by_key: dict[tuple[str, str | None], tuple[np.ndarray, bool]] = {}
-        if unique:
-            z, truncated = self.logits([k[0] for k in unique], [k[1] for k in unique])
-            probs = softmax(z, self.temperature)
-            for key, p, cut in zip(unique, probs, truncated, strict=True):
-                by_key[key] = (p, bool(cut))
-        results = []
-        for key in keys:
-            if key in by_key:
-                p, cut = by_key[key]
-                results.append(_result(p, self.version, key[1], cut))
-            else:
-                results.append(_empty_result(self.version, key[1]))
-        return results
+        return results_by_text_and_language(clean, languages, self.version, self._calibrated)
+
+    def _calibrated(
+        self, texts: Sequence[str], langs: Sequence[str | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        z, truncated = self.logits(texts, langs)
+        return softmax(z, self.temperature), truncated
 
 
 # --------------------------------------------------------------------------- HF model

@@ -32,9 +32,8 @@ from nlp.sentiment import (
     NgramSentimentModel,
     SentimentResult,
     _check_langs,
-    _empty_result,
-    _result,
     coerce_text,
+    results_by_text_and_language,
 )
 
 __all__ = ["BUNDLED_STACK_PATH", "EmbeddingHead", "Fusion", "StackedSentimentModel"]
@@ -299,21 +298,7 @@ class StackedSentimentModel:
         clean = [coerce_text(t) for t in texts]
         if langs is None:
             languages = self.base.language_identifier.detect(clean)
-        keys = list(zip(clean, languages, strict=True))
-        unique = list(dict.fromkeys(k for k in keys if k[0].strip()))
-        by_key: dict[tuple[str, str | None], tuple[np.ndarray, bool]] = {}
-        if unique:
-            probs, truncated = self._scores([k[0] for k in unique], [k[1] for k in unique])
-            for key, p, cut in zip(unique, probs, truncated, strict=True):
-                by_key[key] = (p, bool(cut))
-        out = []
-        for key in keys:
-            if key in by_key:
-                p, cut = by_key[key]
-                out.append(_result(p, self.version, key[1], cut))
-            else:
-                out.append(_empty_result(self.version, key[1]))
-        return out
+        return results_by_text_and_language(clean, languages, self.version, self._scores)
 
 
 def fingerprint(arrays: Sequence[np.ndarray]) -> str:
