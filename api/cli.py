@@ -312,12 +312,15 @@ def analyze(
     reanalyze: Annotated[
         bool, typer.Option("--reanalyze", help="Score every mention again (after a model change).")
     ] = False,
-    batch_size: Annotated[int | None, typer.Option(help="Mentions per batch.")] = None,
+    batch_size: Annotated[
+        int | None, typer.Option(help="Mentions per batch (default: a worker's analyze job).")
+    ] = None,
 ) -> None:
     """Run the NLP stages (language, sentiment, harm claims, alerts) over new mentions."""
     from api.cli_crisis import channels_from_settings
     from api.services.analysis import build_pipeline, run_analysis
     from api.services.detection import run_detection
+    from api.services.jobs import DEFAULT_ANALYZE_BATCH
     from api.services.workspaces import get_workspace
     from models.db import session_scope
 
@@ -331,7 +334,7 @@ def analyze(
             workspace.id or 0,
             nlp,
             reanalyze=reanalyze,
-            batch_size=batch_size or ctx.settings.sentiment_batch_size,
+            batch_size=batch_size or DEFAULT_ANALYZE_BATCH,
             on_progress=lambda n, total: progress.update(task, completed=n, total=total),
         )
         alerts = run_detection(

@@ -70,6 +70,9 @@ _PROBES = (
 )
 
 Backend = Literal["onnx", "torch"]
+# Bumped when the export changes (2: fused attention/LayerNorm/GELU before quantising), so
+# an export cached by an older version is made again rather than reused.
+_EXPORT_FORMAT = "x2"
 
 
 class EncoderUnavailable(RuntimeError):
@@ -145,6 +148,45 @@ def _length_batches(texts: Sequence[str], batch_size: int) -> Iterator[list[int]
         yield order[start : start + batch_size]
 
 
+def _fuse_transformer_ops(onnx_path: Path, config: Any) -> Path | None:
+    """Fuse a BERT-family export's attention, LayerNorm and GELU (ONNX Runtime's optimiser).
+
+    The fused graph runs about 1.3x faster on CPU, quantised or not. Returns the fused
+    model's path (beside `onnx_path`), or None when the optimiser does not know the
+    architecture or fails; the plain export is then used as it is.
+    """
+    model_type = str(getattr(config, "model_type", ""))
+    if model_type not in ("bert", "roberta", "xlm-roberta", "distilbert", "mpnet", "electra"):
+        return None
+    try:
+        from onnxruntime.transformers import optimizer
+
+        with warnings.catch_warnings(), _quiet_root_logger():
+            warnings.simplefilter("ignore")
+            fused = optimizer.optimize_model(
+                str(onnx_path),
+                model_type="bert" if model_type in ("mpnet", "electra") else model_type,
+                num_heads=int(config.num_attention_heads),
+                hidden_size=int(config.hidden_size),
+                opt_level=1,
+            )
+            out = onnx_path.with_name("model-fused.onnx")
+            fused.save_model_to_file(str(out))
+    except Exception as exc:  # an optimiser failure must not cost the export
+        logger.warning(
+            "ONNX Runtime could not fuse %s (%s); using the plain export", onnx_path, exc
+        )
+        return None
+    return out
+
+
+def _is_fused(onnx_path: Path) -> bool:
+    import onnx
+
+    graph = onnx.load(str(onnx_path), load_external_data=False).graph
+    return any(node.domain == "com.microsoft" for node in graph.node)
+
+
 def _model_fingerprint(path: Path) -> str:
     digest = hashlib.sha1()
     for name in ("config.json", "tokenizer.json", "vocab.txt"):
@@ -178,6 +220,7 @@ class SentenceEncoder:
         quantize: bool = True,
         num_threads: int | None = None,
         min_cosine: float = 0.99,
+        weights_patch: str | Path | None = None,
     ) -> None:
         """Describe the encoder; nothing is loaded until the first :meth:`encode`.
 
@@ -193,9 +236,13 @@ class SentenceEncoder:
             min_cosine: The ONNX model's mean cosine with torch on probe sentences must reach
                 this (and no probe may fall below ``min_cosine - 0.04``), or the encoder
                 falls back to a more exact backend (int8 → fp32 → torch).
+            weights_patch: A safetensors file of transformer weights (e.g. fine-tuned top
+                layers) loaded over the model's own; every name in it must exist in the
+                model. The patch's hash becomes part of the model id and the export folder.
 
         Raises:
             EncoderUnavailable: No model path was given and the packaged model is missing.
+            FileNotFoundError: If `weights_patch` does not exist.
         """
         if model_path_or_id is None:
             packaged = packaged_model_path()
@@ -208,6 +255,12 @@ class SentenceEncoder:
         else:
             self.model_path = str(model_path_or_id)
             self.model_name = Path(self.model_path).name or self.model_path
+        self.weights_patch = Path(weights_patch) if weights_patch is not None else None
+        if self.weights_patch is not None:
+            if not self.weights_patch.is_file():
+                raise FileNotFoundError(f"no weights patch at {self.weights_patch}")
+            digest = hashlib.sha1(self.weights_patch.read_bytes()).hexdigest()[:8]
+            self.model_name = f"{self.model_name}+{digest}"
         if backend not in ("onnx", "torch"):
             raise ValueError(f"backend must be 'onnx' or 'torch', not {backend!r}")
         self.requested_backend: Backend = backend
@@ -275,13 +328,28 @@ class SentenceEncoder:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         model = SentenceTransformer(self.model_path, device="cpu", local_files_only=True)
         model.max_seq_length = self.max_seq_length
+        self._apply_patch(model[0].auto_model)
         self._st_model = model
+
+    def _apply_patch(self, model: Any) -> None:
+        """Load the weights patch (if any) over a transformers model, refusing unknown names."""
+        if self.weights_patch is None:
+            return
+        from safetensors.torch import load_file
+
+        patch = load_file(str(self.weights_patch))
+        unknown = sorted(set(patch) - set(model.state_dict()))
+        if unknown:
+            raise ValueError(
+                f"{self.weights_patch} has weights the model lacks: {', '.join(unknown[:5])}"
+            )
+        model.load_state_dict(patch, strict=False)
 
     def _export_dir(self) -> Path:
         path = Path(self.model_path)
         fingerprint = _model_fingerprint(path) if path.exists() else "hub"
         slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.model_name)
-        return self.cache_dir / f"{slug}-{fingerprint}"
+        return self.cache_dir / f"{slug}-{fingerprint}-{_EXPORT_FORMAT}"
 
     def _load_onnx(self) -> None:
         try:
@@ -313,6 +381,9 @@ class SentenceEncoder:
         )
         self._input_names = {i.name for i in self._session.get_inputs()}
         self.onnx_variant = "onnx-int8" if variant == "model-int8.onnx" else "onnx-fp32"
+        if check.get("fused"):
+            # fused kernels give (very slightly) different vectors: cache them apart
+            self.onnx_variant += "-fused"
         self.onnx_agreement = float(check.get("cosine", 0.0))
         if variant == "model.onnx" and self.quantize:
             self.notes.append(
@@ -323,7 +394,7 @@ class SentenceEncoder:
     def _export_onnx(self, directory: Path) -> dict[str, Any]:
         """Export, quantise and check the model; return what to load (written to check.json)."""
         try:
-            import onnx  # noqa: F401  (torch.onnx.export needs it)
+            import onnx
             import torch
             from transformers import AutoModel
         except ImportError as exc:
@@ -331,7 +402,14 @@ class SentenceEncoder:
         directory.mkdir(parents=True, exist_ok=True)
         tokenizer = self._tokenizer_obj()
         model = AutoModel.from_pretrained(self.model_path, local_files_only=True).eval()
-        sample = tokenizer(list(_PROBES[:2]), padding=True, return_tensors="pt")
+        self._apply_patch(model)
+        sample = tokenizer(
+            list(_PROBES[:2]),
+            padding=True,
+            truncation=True,
+            max_length=self.max_seq_length,
+            return_tensors="pt",
+        )
         names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in sample]
         axes = {n: {0: "batch", 1: "sequence"} for n in [*names, "last_hidden_state"]}
         fp32 = directory / "model.onnx"
@@ -353,7 +431,8 @@ class SentenceEncoder:
                     opset_version=17,
                     dynamo=False,
                 )
-            os.replace(tmp_fp32, fp32)
+            fused = _fuse_transformer_ops(tmp_fp32, model.config)
+            os.replace(fused or tmp_fp32, fp32)
             int8 = directory / "model-int8.onnx"
             if self.quantize:
                 from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -361,11 +440,18 @@ class SentenceEncoder:
                 tmp_int8 = Path(tmp) / "model-int8.onnx"
                 # Per-channel weights: per-tensor int8 loses too much (mean cosine ~0.95).
                 quantize_dynamic(
-                    str(fp32), str(tmp_int8), weight_type=QuantType.QInt8, per_channel=True
+                    str(fp32),
+                    str(tmp_int8),
+                    weight_type=QuantType.QInt8,
+                    per_channel=True,
+                    # fused attention nodes are outside the default domain: their outputs
+                    # have no inferred type, and they are float.
+                    extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
                 )
                 os.replace(tmp_int8, int8)
         reference = self._torch_reference(model, tokenizer)
         check: dict[str, Any] = {"model": self.model_name, "probes": len(_PROBES)}
+        check["fused"] = _is_fused(fp32)
         fp32_cos, fp32_min = self._agreement(fp32, tokenizer, reference)
         check["fp32_cosine"], check["fp32_min_cosine"] = fp32_cos, fp32_min
         check["variant"], check["cosine"] = "torch", fp32_cos

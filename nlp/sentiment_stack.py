@@ -115,10 +115,13 @@ class StackedSentimentModel:
         fusions: Language code → how to combine the two; languages not listed use the
             n-gram model alone and are not embedded.
         encoder: Anything with ``encode(texts) -> (n, d) array`` and ``model_id``; None
-            builds the packaged MiniLM (ONNX int8, torch as fallback) on first use.
+            builds the packaged MiniLM (ONNX int8, torch as fallback) on first use, with
+            `encoder_patch` loaded over its weights.
         version: Version string for results.
         encoder_id: The encoder the head was trained on (recorded, and checked against
             the encoder's ``model_id`` prefix when given).
+        encoder_patch: Fine-tuned encoder weights (safetensors) for the built encoder;
+            None: the packaged MiniLM as it ships.
 
     Raises:
         ValueError: If the encoder's embeddings do not fit the head.
@@ -133,6 +136,7 @@ class StackedSentimentModel:
         *,
         version: str = "stack-unversioned",
         encoder_id: str = "",
+        encoder_patch: str | Path | None = None,
     ) -> None:
         self.base = base
         self.head = head
@@ -140,6 +144,7 @@ class StackedSentimentModel:
         self._encoder = encoder
         self.version = version
         self.encoder_id = encoder_id
+        self.encoder_patch = Path(encoder_patch) if encoder_patch is not None else None
 
     # ---- persistence
 
@@ -156,7 +161,8 @@ class StackedSentimentModel:
         Args:
             path: The ``.npz``; default: the bundled artifact.
             base: The n-gram model it was stacked on; default: the bundled one.
-            encoder: The sentence encoder; default: the packaged MiniLM, built lazily.
+            encoder: The sentence encoder; default: the packaged MiniLM, built lazily with
+                the fine-tuned weights the file names (kept beside it), if any.
 
         Returns:
             The model.
@@ -165,6 +171,7 @@ class StackedSentimentModel:
             FileNotFoundError: If the file does not exist.
             ValueError: If the file is not a stacked sentiment model, or was stacked on
                 another n-gram model than `base`.
+            FileNotFoundError: If the encoder patch it names is missing.
         """
         path = Path(path) if path is not None else BUNDLED_STACK_PATH
         if not path.exists():
@@ -191,6 +198,11 @@ class StackedSentimentModel:
                 f"{path} was stacked on {meta['base_version']}, not {base.version}: "
                 "retrain it with scripts/train_sentiment.py"
             )
+        patch = None
+        if meta.get("encoder_patch"):
+            patch = path.parent / str(meta["encoder_patch"])
+            if not patch.is_file():
+                raise FileNotFoundError(f"{path} needs its encoder weights at {patch}")
         return cls(
             base,
             head,
@@ -198,15 +210,27 @@ class StackedSentimentModel:
             encoder,
             version=str(meta["version"]),
             encoder_id=str(meta.get("encoder_id", "")),
+            encoder_patch=patch,
         )
 
     def save(self, path: str | Path) -> None:
-        """Write the head and fusions (float16 weights; float64 fusion) to an ``.npz``."""
+        """Write the head and fusions (float16 weights; float64 fusion) to an ``.npz``.
+
+        An encoder patch is referred to by file name: it must sit in the same folder.
+
+        Raises:
+            ValueError: If the encoder patch is in another folder than `path`.
+        """
+        if self.encoder_patch is not None and (
+            self.encoder_patch.resolve().parent != Path(path).resolve().parent
+        ):
+            raise ValueError(f"the encoder patch must be saved beside {path}")
         meta = {
             "kind": "stacked-sentiment",
             "version": self.version,
             "base_version": self.base.version,
             "encoder_id": self.encoder_id,
+            "encoder_patch": self.encoder_patch.name if self.encoder_patch else None,
             "layers": len(self.head.weights),
             "fusion_languages": sorted(self.fusions),
             "labels": list(LABELS),
@@ -230,7 +254,7 @@ class StackedSentimentModel:
         if self._encoder is None:
             from nlp.embeddings import SentenceEncoder
 
-            self._encoder = SentenceEncoder(backend="onnx")
+            self._encoder = SentenceEncoder(backend="onnx", weights_patch=self.encoder_patch)
         return self._encoder
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

