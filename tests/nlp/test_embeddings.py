@@ -14,6 +14,7 @@ from nlp.embeddings import (
     _length_batches,
     packaged_model_path,
     text_key,
+    write_delta_patch,
 )
 
 WORD = re.compile(r"\w+")
@@ -202,3 +203,84 @@ def test_weights_patch_must_exist_and_fit_the_model(tmp_path: Path) -> None:
     encoder = SentenceEncoder(folder, backend="torch", weights_patch=tmp_path / "bad")
     with pytest.raises(ValueError, match="weights the model lacks: encoder.layer.9"):
         encoder.encode(["the phone"])
+
+
+def _tuned_layer(folder: Path, seed: int = 1) -> tuple[dict, dict]:
+    """The tiny model's layer-1 tensors, and the same moved by a few per cent ("fine-tuned")."""
+    import torch
+    from transformers import AutoModel
+
+    state = AutoModel.from_pretrained(folder).state_dict()
+    base = {k: v for k, v in state.items() if k.startswith("encoder.layer.1.")}
+    generator = torch.Generator().manual_seed(seed)
+    tuned = {
+        k: v + 0.05 * v.abs().mean() * torch.randn(v.shape, generator=generator)
+        for k, v in base.items()
+    }
+    return base, tuned
+
+
+def test_delta_patch_rebuilds_the_tuned_weights_from_the_base(tmp_path: Path) -> None:
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+    from transformers import AutoModel
+
+    from tests.nlp.test_sentiment import make_tiny_bert
+
+    folder = make_tiny_bert(tmp_path / "tiny")
+    base, tuned = _tuned_layer(folder)
+    # intermediate width 37 is odd: the last 4-bit column is padded and cut off again
+    assert tuned["encoder.layer.1.output.dense.weight"].shape == (32, 37)
+    size = write_delta_patch(tuned, base, tmp_path / "delta.safetensors", {"layers": "1"})
+    save_file({k: v.contiguous() for k, v in tuned.items()}, str(tmp_path / "whole.safetensors"))
+    # fp32 whole weights vs 4 bits a weight plus a scale a row (and the header, here large)
+    assert size < (tmp_path / "whole.safetensors").stat().st_size / 3
+    with safe_open(str(tmp_path / "delta.safetensors"), framework="pt") as handle:
+        meta = handle.metadata()
+    assert meta["format"] == "groundswell-delta-int4/1" and meta["layers"] == "1"
+
+    model = AutoModel.from_pretrained(folder)
+    encoder = SentenceEncoder(folder, backend="torch", weights_patch=tmp_path / "delta.safetensors")
+    encoder._apply_patch(model)
+    rebuilt = model.state_dict()
+    for name, value in tuned.items():
+        delta = value - base[name]
+        error = (rebuilt[name] - value).abs().max()
+        if value.dim() == 2:  # rounded to 15 levels per row: at most half a level off
+            assert error <= delta.abs().amax() / 14 + 1e-6, name
+            assert (rebuilt[name] - value).norm() < 0.2 * delta.norm(), name
+        else:  # vectors are kept exactly
+            assert error < 1e-6, name
+    assert model.state_dict()["encoder.layer.0.output.dense.weight"].equal(
+        AutoModel.from_pretrained(folder).state_dict()["encoder.layer.0.output.dense.weight"]
+    )
+    # and the vectors are those of the whole-weights patch, give or take the rounding
+    texts = ["the phone is good", "i hate this service"]
+    whole = SentenceEncoder(
+        folder, backend="torch", weights_patch=tmp_path / "whole.safetensors", max_seq_length=60
+    )
+    delta_encoder = SentenceEncoder(
+        folder, backend="torch", weights_patch=tmp_path / "delta.safetensors", max_seq_length=60
+    )
+    a, b = whole.encode(texts), delta_encoder.encode(texts)
+    assert np.sum(a * b, axis=1).min() > 0.999
+    assert delta_encoder.model_id != whole.model_id
+
+
+def test_delta_patch_refuses_other_base_weights_and_shapes(tmp_path: Path) -> None:
+    import torch
+
+    from tests.nlp.test_sentiment import make_tiny_bert
+
+    folder = make_tiny_bert(tmp_path / "tiny")
+    other = make_tiny_bert(tmp_path / "other", seed=7)
+    base, tuned = _tuned_layer(folder)
+    write_delta_patch(tuned, base, tmp_path / "delta.safetensors")
+    encoder = SentenceEncoder(other, backend="torch", weights_patch=tmp_path / "delta.safetensors")
+    with pytest.raises(ValueError, match="deltas from other base weights"):
+        encoder.encode(["the phone"])
+    name = "encoder.layer.1.output.dense.weight"
+    with pytest.raises(ValueError, match=r"shape \(32, 36\) != \(32, 37\)"):
+        write_delta_patch({name: torch.zeros(32, 36)}, base, tmp_path / "bad.safetensors")
+    with pytest.raises(KeyError, match="no base weights for encoder.layer.9"):
+        write_delta_patch({"encoder.layer.9.x": torch.zeros(2)}, base, tmp_path / "bad.safetensors")
