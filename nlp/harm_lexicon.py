@@ -169,7 +169,43 @@ _EN = LanguageLexicon(
             MEDIUM,
             "made sick",
         ),
-        _t(r"rash(?:es)?|hives|welts", SKIN, STRONG, "rash"),
+        _t(r"rash(?:es)?|hives|welts|eczema|dermatitis", SKIN, STRONG, "rash"),
+        _t(
+            (
+                r"(?:gave|gives|give|giving|caused|causes|cause|causing|left|leaves|leaving) "
+                r"(?:me|us|him|her|them|my \w+|our \w+|people|everyone|kids|customers|you) "
+                r"(?:(?:a|an|the|some|really|so|such|bad|severe|terrible|horrible|awful|"
+                r"constant|nasty|painful|serious|major|massive|huge) ){0,3}(?:headaches?|"
+                r"migraines?|(?:heart )?palpitations|chest pains?|rash(?:es)?|hives|eczema|"
+                r"acne|breakouts?|blisters|burns|cramps|stomach ?aches?|diarrh(?:o)?ea|"
+                r"the runs|heartburn|nausea|sore throats?|allergic reactions?|reactions?|"
+                r"(?:eye|ear|skin|yeast|urinary|stomach) infections?|infections?|"
+                r"food poisoning|the shits|swelling|itching|hair loss|welts|bumps|spots)"
+            ),
+            GENERAL,
+            MEDIUM,
+            "product gave symptom",
+        ),
+        _t(
+            (
+                r"(?:had|having|has|got|get|getting|suffered) (?:a |an )?(?:\w+ )?"
+                r"reaction (?:to|from|after)|reacted (?:badly )?to|(?:a|an|severe|bad|"
+                r"serious|allergic) (?:\w+ )?reaction to (?:the|their|this|that|your|a|an|"
+                r"some|my)"
+            ),
+            SKIN,
+            MEDIUM,
+            "reaction to product",
+        ),
+        _t(
+            (
+                r"left (?:me with )?(?:\w+ )?(?:burns|blisters|welts|a rash|rashes|scars|"
+                r"red marks|bumps) (?:on|under|all over|across)"
+            ),
+            SKIN,
+            MEDIUM,
+            "left burns/rash",
+        ),
         _t(r"allergic reactions?|anaphyla(?:xis|ctic)|epi ?pen", SKIN, STRONG, "allergic reaction"),
         _t(r"allergic|allerg(?:y|ies)", SKIN, WEAK, "allergy"),
         _t(
@@ -193,12 +229,20 @@ _EN = LanguageLexicon(
         _t(r"burn(?:ed|t|s|ing)?|blister(?:s|ed|ing)?|sting(?:s|ing)?", SKIN, WEAK, "burning"),
         _t(r"swollen|swelling|swelled (?:up)?|puffed up", SKIN, MEDIUM, "swelling"),
         _t(
-            r"hair (?:loss|fell out|falling out)|lost (?:my|her|his) hair",
+            (
+                r"hair (?:loss|fell out|falling out|fall out|came out|coming out|breaking off)|"
+                r"lost (?:my|her|his) hair|(?:clumps|handfuls|chunks) of (?:my |her |his )?hair"
+            ),
             SKIN,
             MEDIUM,
             "hair loss",
         ),
-        _t(r"headaches?|migraines?|dizz(?:y|iness)", GENERAL, WEAK, "headache"),
+        _t(
+            r"headaches?|migraines?|dizz(?:y|iness)|(?:heart )?palpitations|racing heart",
+            GENERAL,
+            WEAK,
+            "headache",
+        ),
         _t(
             (
                 r"(?:headaches?|migraines?|dizz(?:y|iness)|itch(?:y|ing|iness)?|burn(?:s|ing|"
@@ -304,6 +348,33 @@ _EN = LanguageLexicon(
         ),
         _t(
             (
+                r"(?:found|find|finding|there (?:was|were|is|are)|there's|had|got|spotted|"
+                r"saw) (?:a |an |some |two |three |several |\w+ )?(?:(?:dead|live|little|"
+                r"tiny|small|huge|big|long|whole|sharp) )?(?:cockroach(?:es)?|roach(?:es)?|"
+                r"maggots?|worms?|insects?|bugs?|fl(?:y|ies)|mouse|mice|rats?|hairs?|glass|"
+                r"shards?|pieces? of (?:glass|metal|plastic|wire)|metal|plastic|needles?|"
+                r"band-?aids?|plasters?|nails?|screws?|slugs?|snails?|larvae|parasites?|"
+                r"beetles?|ants?|spiders?|lizards?|frogs?|fingernails?|stones?|wire|"
+                r"staples?) (?:in|inside|baked into|floating in) (?:it|them|there|mine|ours)"
+            ),
+            CONTAMINATION,
+            STRONG,
+            "foreign object/pest in food",
+        ),
+        _t(
+            (
+                r"mou?ld (?:all over|growing (?:on|in)|on|in|inside) (?:the|my|our|this|that|"
+                r"a|an|their|your) (?:\w+ ){0,2}(?:food|bread|loaf|cheese|cake|fruit|berries|"
+                r"strawberries|yogh?urt|milk|juice|sandwich|wrap|salad|rice|meat|sauce|jar|"
+                r"bottle|can|pack|packet|bag|box|cereal|bagels?|buns?|tortillas?|"
+                r"baby food|formula)s?"
+            ),
+            CONTAMINATION,
+            MEDIUM,
+            "mould on food",
+        ),
+        _t(
+            (
                 r"mou?ldy|rotten|spoiled|gone off|expired|undercooked|raw (?:chicken|pork|"
                 r"meat)|pink (?:chicken|in the middle)"
             ),
@@ -317,10 +388,15 @@ _EN = LanguageLexicon(
                 r"e-?cigarettes?|power ?banks?|laptops?|hoverboards?|scooters?|e-?bikes?|"
                 r"(?:pressure|rice|slow) cookers?|airbags?|tanks?|heaters?|cans?|bottles?|"
                 r"jars?|tyres?|tires?|microwaves?|kettles?|toasters?|dryers?|straighteners?|"
-                r"headphones|earbuds|airpods)(?: \w+){0,3} (?:explod(?:e|ed|es|ing)|blew up|"
-                r"blow up|blowing up|caught fire|catch(?:es|ing)? fire|burst into flames|"
-                r"overheat(?:s|ed|ing)?|melt(?:s|ed|ing)?|shatter(?:s|ed|ing)?|sparked|"
-                r"leak(?:s|ed|ing) acid)"
+                r"headphones|earbuds|airpods|hair ?dryers?|irons?|curling irons?|fans?|"
+                r"lamps?|plugs?|sockets?|adapters?|cables?|cords?|stoves?|ovens?|"
+                r"air ?fryers?)(?: \w+){0,5} (?:explod(?:e|ed|es|ing)|blew up|"
+                r"blow up|blowing up|caught (?:on )?fire|catch(?:es|ing)? (?:on )?fire|"
+                r"burst into flames|overheat(?:s|ed|ing)?|melt(?:s|ed|ing)?|"
+                r"shatter(?:s|ed|ing)?|spark(?:s|ed|ing)|started (?:smoking|sparking)|"
+                r"swell(?:s|ed|ing)? up|swollen|bulg(?:e|es|ed|ing)|smok(?:ed|ing)|"
+                r"leak(?:s|ed|ing) acid|(?:gave|gives) (?:me|us|him|her) (?:an? )?"
+                r"(?:electric )?shock)"
             ),
             HAZARD,
             MEDIUM,
@@ -374,6 +450,18 @@ _EN = LanguageLexicon(
             "vehicle defect",
         ),
         _t(r"defect(?:s|ive)?|faulty|malfunction(?:s|ed|ing)?", HAZARD, WEAK, "defect"),
+        _t(
+            (
+                r"(?:strollers?|prams?|buggy|cribs?|cots?|high ?chairs?|car ?seats?|chairs?|"
+                r"ladders?|shelf|shelves|bunk beds?|swings?|treadmills?|bikes?|scooters?|"
+                r"helmets?|handles?|straps?|buckles?)(?: \w+){0,3} (?:collapsed|collapses|"
+                r"snapped|tipped over|fell apart|gave way|broke) (?:with|while|and|on|under) "
+                r"(?:me|him|her|them|us|my \w+|our \w+|\w+ (?:in|on) it)"
+            ),
+            INJURY,
+            MEDIUM,
+            "product collapsed/broke in use",
+        ),
         _t(r"chok(?:e|ed|ing) on|chok(?:ed|ing)", INJURY, WEAK, "choking"),
         _t(
             (
@@ -400,7 +488,8 @@ _EN = LanguageLexicon(
             r"cookies?|donuts?|doughnuts?|ice cream|yogh?urt|milk|cheese|formula|"
             r"baby food|cereal|bread|juice|drinks?|smoothies?|sodas?|cola|coke|pepsi|"
             r"energy drinks?|coffee|latte|frappuccino|tea|boba|beers?|wine|vodka|whiske?y|"
-            r"tequila|rum|gin|liquor|cocktails?|water|bottled water"
+            r"tequila|rum|gin|liquor|cocktails?|water|bottled water|(?:dog|cat|pet) "
+            r"(?:food|treats|biscuits|chews)|treats|kibble"
         ),
         (
             r"supplements?|vitamins?|pills?|tablets?|medicine|medication|meds|drugs?|"
@@ -416,7 +505,9 @@ _EN = LanguageLexicon(
             r"phones?|iphones?|smartphones?|batter(?:y|ies)|chargers?|charging (?:cable|"
             r"cord)|cables?|power ?banks?|laptops?|tablets?|ipads?|headphones|earbuds|"
             r"airpods|vapes?|e-?cigs?|e-?cigarettes?|juul|hoverboards?|scooters?|"
-            r"e-?bikes?|heaters?|microwaves?|toasters?|kettles?|air ?fryers?|"
+            r"e-?bikes?|heaters?|microwaves?|toasters?|kettles?|air ?fryers?|ovens?|"
+            r"stoves?|hobs?|cookers?|fridges?|freezers?|dishwashers?|washing machines?|"
+            r"dryers?|irons?|fans?|lamps?|plugs?|adapters?|blenders?|"
             r"pressure cookers?|hair ?dryers?|straighteners?|curling irons?|toys?|"
             r"strollers?|prams?|cribs?|car ?seats?|cars?|trucks?|suvs?|vehicles?|brakes?|"
             r"airbags?|tires?|tyres?|engines?|steering|seat ?belts?"
@@ -433,7 +524,8 @@ _EN = LanguageLexicon(
         (
             r"after (?:eating|drinking|using|taking|having|trying|applying|wearing|"
             r"ordering|visiting|eating at|i (?:ate|drank|used|took|had|tried|applied)|"
-            r"we (?:ate|had)|a meal|lunch|dinner|breakfast)"
+            r"we (?:ate|had)|a meal|lunch|dinner|breakfast)|after (?:that|this|their|your) "
+            r"\w+|since (?:lunch|dinner|breakfast|last night's|eating|drinking)"
         ),
         (
             r"ate (?:at|there|their|the|some|a|an|this|that)|drank (?:the|their|a|an|some|"
@@ -502,7 +594,17 @@ _EN = LanguageLexicon(
             r"throw up))|(?:want|wanna|going|gonna|about) to (?:puke|vomit|"
             r"throw up)(?: in my mouth)?|throw(?:ing)? up in my mouth|"
             r"threw up (?:a little )?in my mouth|makes? me (?:physically )?sick to (?:see|"
-            r"hear|think|watch)"
+            r"hear|think|watch)|(?:prices?|politics|government|news|media|traffic|work|"
+            r"school|mondays?|weather|boss|fans|haters|liberals|conservatives|republicans|"
+            r"democrats|congress|election|campaign|debate|speech|team|refs?|referees?|"
+            r"hypocrisy|attitude|service|customer service|wait|queue|line|ads?|commercials?|"
+            r"music|song|show|people) (?:\w+ ){0,2}make(?:s)? me (?:\w+ )?(?:sick|ill)|"
+            r"makes? me (?:wanna|want to|gonna|going to) (?:puke|vomit|throw up|barf|hurl)"
+        ),
+        (
+            r"(?:spicy|spice|hot sauce|peppers?|chil(?:l)?is?|wings|curry|jalape\w+|wasabi|"
+            r"ghost pepper|salsa|sriracha|habanero|hot cheetos)(?: \w+){0,3} "
+            r"burn(?:ed|t|s|ing)? (?:my|our|his|her) (?:mouth|tongue|lips?|throat)"
         ),
         (
             r"if i recall|i recall|(?:we|you|they|can|could|cannot|can'?t|couldn'?t|do|"
@@ -561,11 +663,22 @@ _EN = LanguageLexicon(
             r"doesn'?t|don'?t|won'?t|wasn'?t|isn'?t|aren'?t|haven'?t|hasn'?t|hardly|"
             r"barely|instead of|no more|free"
         ),
+        # A treatment verb cancels the symptom it treats: "helps with rashes".
+        (
+            r"help(?:s|ed|ing)? (?:with|relieve|prevent|reduce|soothe|clear|fight|treat|"
+            r"stop|calm)|reliev(?:e|es|ed|ing)|sooth(?:e|es|ed|ing)|treat(?:s|ed|ing)?|"
+            r"prevent(?:s|ed|ing)?|clear(?:s|ed)? up|cleared|get(?:s|ting)? rid of|"
+            r"got rid of|cur(?:e|es|ed)|remed(?:y|ies) for|relief (?:from|for)|"
+            r"good for|great for|best for|works? (?:for|on)|calm(?:s|ed)? (?:down )?"
+        ),
     ),
     remedy=(
         (
             r"help(?:s|ed|ing)? (?:with|relieve|prevent|reduce|soothe|clear|fight|treat|"
-            r"stop|get rid of)|reliev(?:e|es|ed|ing)|cur(?:e|es|ed|ing)|treats|treating|"
+            r"stop|get rid of)|reliev(?:e|es|ed|ing)|cur(?:e|es|ed|ing)|"
+            r"treats (?:acne|pimples|eczema|rash(?:es)?|dry|oily|sensitive|pain|"
+            r"headaches?|symptoms|the (?:symptoms|pain|cause)|skin|hair|dandruff|burns|"
+            r"cuts|bites|spots)|treating|"
             r"treatment for|sooth(?:e|es|ed|ing)|prevent(?:s|ed|ing)?|reduc(?:e|es|ed|"
             r"ing)|remed(?:y|ies)|good for|great for|best for|works? (?:for|on)|"
             r"for (?:sensitive|acne[- ]prone|dry|oily) skin|hypoallergenic|"
@@ -603,6 +716,26 @@ _TH_PRODUCT_NOUNS = (
     r"เครื่องสำอาง|สบู่|แชมพู|น้ำหอม|ยา|อาหารเสริม|เหล้า|เบียร์|แอลกอฮอล์|นม|อาหารทะเล|กุ้ง|ปู|ถั่ว"
 )
 
+_TH_COSMETIC_BRANDS = (
+    r"การ์นิเย่|การ์นิเย|ลอรีอัล|ลอริอัล|นีเวีย|เมย์เบลลีน|เมเบอลีน|มิสทิน|มิสทีน|ชิเซโด้|"
+    r"ชิเซโด|อินนิสฟรี|ลาเนจ|โอเลย์|พอนด์ส|ซิตร้า|วาสลีน|สมูทอี|เซตาฟิล|ยูเซอริน|ลาโรช|บิโอเร|"
+    r"เซนกะ|ฮาดะลาโบะ|คิวเรล|คลีนิกข์|เอสเต้|ลังโคม|ศรีจันทร์|สเนลไวท์|โรจูคิส|เบบี้ไบร์ท|"
+    r"แคธี่ดอลล์|โซฟี|ลอรีเอะ|ลอริเอะ|เซลิน่า|โกเต็กซ์|นิกซ์|เบนเนท|โดฟ|แพนทีน|ซันซิล|"
+    r"คอลเกต|ดาร์ลี่|ลักส์|บีเฟสต้า|สกินฟู้ด|อีทูดี้|คิวท์เพรส|มิซึมิ|แอคเน่เอด|"
+    r"สบู่นกแก้ว|ทเวลฟ์พลัส|บาบี้มายด์|จอห์นสัน|เดทตอล|ยันฮี"
+)
+"""Cosmetic and personal-care brands as Thai posts spell them in Thai script: "แพ้<brand>"
+is an allergy report, and Thai word boundaries do not mark a name the way capitals do."""
+
+_TH_FOOD_BRANDS = (
+    r"เคเอฟซี|แมคโดนัลด์|แมคโดนัล|เบอร์เกอร์คิง|พิซซ่าฮัท|พิซซ่าคอมปะนี|สเวนเซ่นส์|เอ็มเค|"
+    r"ยาโยอิ|ซิซซ์เลอร์|บาร์บีคิวพลาซ่า|บาบีก้อน|ชาบูชิ|สุกี้ตี๋น้อย|โออิชิ|อาฟเตอร์ยู|"
+    r"สตาร์บัคส์|คาเฟ่อเมซอน|ดัชมิลล์|โฟร์โมสต์|เมจิ|ยาคูลท์|เนสท์เล่|ไมโล|โอวัลติน|ไวไว|"
+    r"ยำยำ|คาราบาว|เอ็มร้อย|ลิโพ|ไฮเนเก้น|สเมอนอฟ|แสงโสม|เซเว่น|แม็คโคร|บิ๊กซี|โลตัส|"
+    r"ท็อปส์|ซีพี|เบทาโกร|ฟู้ดแพนด้า|แกร็บฟู้ด|ไลน์แมน"
+)
+"""Food, drink and restaurant brands in Thai script (product mentions, not allergy cues)."""
+
 _TH = LanguageLexicon(
     code="th",
     script="thai",
@@ -637,6 +770,8 @@ _TH = LanguageLexicon(
                 r"แพ้\s*(?:"
             )
             + _TH_PRODUCT_NOUNS
+            + r"|"
+            + _TH_COSMETIC_BRANDS
             + r")",
             SKIN,
             MEDIUM,
@@ -718,6 +853,16 @@ _TH = LanguageLexicon(
             "สารพิษ/อันตราย (toxic/unsafe)",
         ),
         _t(
+            (
+                r"(?:มี|ตรวจพบ|พบ|เจอ|ผสม|ใส่)(?:สาร(?:อันตราย|พิษ|ก่อมะเร็ง|ปนเปื้อน|ปรอท|"
+                r"ตะกั่ว)|ปรอท|ตะกั่ว|สเตียรอยด์|ไฮโดรควิโนน|ฟอร์มาลีน|บอแรกซ์|ยาฆ่าแมลง)"
+                r"|สาร(?:อันตราย|พิษ|ปรอท|ตะกั่ว|สเตียรอยด์)(?:เกิน|สูง|ปน)"
+            ),
+            HAZARD,
+            MEDIUM,
+            "มีสารอันตราย (contains harmful substance)",
+        ),
+        _t(
             r"พยาธิ|ไข่พยาธิ|ตัวอ่อนพยาธิ|เม็ดสาคู|ตัวตืด|ฝีหนอง|เนื้อติดเชื้อ|เนื้อเน่า",
             CONTAMINATION,
             STRONG,
@@ -735,6 +880,16 @@ _TH = LanguageLexicon(
             "แมลง/สิ่งแปลกปลอม (pests, foreign objects)",
         ),
         _t(r"หนอน", CONTAMINATION, MEDIUM, "หนอน (worms)", True),
+        _t(
+            (
+                r"(?:ขนมปัง|ขนม|อาหาร|นมกล่อง|นมเปรี้ยว|เค้ก|ข้าว|ขนมจีน|ไส้กรอก|แฮม|ชีส|"
+                r"ผลไม้|น้ำผลไม้|ของกิน|แซนวิช|แซนด์วิช|เบเกอรี่)\S{0,8}(?:ขึ้นรา|มีรา|เป็นรา|"
+                r"ราขึ้น|เชื้อรา|บูด|เน่า|มีหนอน|มีแมลง)"
+            ),
+            CONTAMINATION,
+            MEDIUM,
+            "อาหารขึ้นรา/บูด (mouldy, spoiled food)",
+        ),
         _t(r"ขึ้นรา|เชื้อรา|ราขึ้น|หมดอายุ|เหม็นเปรี้ยว|ไม่สุก", CONTAMINATION, WEAK, "ขึ้นรา/หมดอายุ (spoiled)"),
         _t(r"บูด|เน่า|ดิบ", CONTAMINATION, WEAK, "บูด/เน่า (spoiled)", True),
         _t(
@@ -759,6 +914,7 @@ _TH = LanguageLexicon(
         _t(
             (
                 r"เบรคแตก|เบรกแตก|เบรคไม่อยู่|เบรกไม่อยู่|เบรคไม่ทำงาน|เบรกไม่ทำงาน|เบรคเสีย|"
+                r"(?:เบรค|เบรก)\S{0,12}(?:ไม่อยู่|ไม่ทำงาน|ไม่ติด|ไม่จับ|แตก|ล็อค)|"
                 r"เบรกเสีย|ถุงลม(?:นิรภัย)?ไม่(?:ทำงาน|กาง|ออก|พอง)|พวงมาลัยล็อค|เร่งเอง|"
                 r"รถพุ่ง"
             ),
@@ -796,7 +952,8 @@ _TH = LanguageLexicon(
             r"ลิป|ลิปสติก|ลิปมัน|มาสคาร่า|อายไลเนอร์|อายโรลออน|เครื่องสำอาง|สกินแคร์|สบู่|"
             r"ครีมอาบน้ำ|แชมพู|ครีมนวด|ยาย้อมผม|น้ำยา|น้ำหอม|โรลออน|ผ้าอนามัย|"
             r"ผ้าอนามัยแบบสอด|ผ้าอ้อม|แพมเพิส|ทิชชู่เปียก|ยาสีฟัน|ผงซักฟอก|บุหรี่ไฟฟ้า|"
-            r"บุหรี่|พอต|พ็อต|น้ำยาบุหรี่"
+            r"บุหรี่|พอต|พ็อต|น้ำยาบุหรี่|ไฮไลท์|ไฮไลต์|บลัช|บลัชออน|อายแชโดว์|พาเลท|"
+            r"คุชชั่น|ลิปทินท์|ทินท์|สครับ|เจลล้างหน้า|ยาสระผม|ครีมกันแดด|สเปรย์"
         ),
         (
             r"โทรศัพท์|มือถือ|ไอโฟน|แบต|แบตเตอรี่|สายชาร์จ|ที่ชาร์จ|หัวชาร์จ|"
@@ -806,11 +963,13 @@ _TH = LanguageLexicon(
             r"โรงแรม|สระว่ายน้ำ|สปา|คลินิก|สินค้า|ผลิตภัณฑ์|ยี่ห้อ|แบรนด์|ตัวนี้|อันนี้|"
             r"สูตรนี้|รุ่นนี้|ล็อต|ล๊อต|ของเค้า|ของเขา|ของร้าน"
         ),
+        _TH_COSMETIC_BRANDS,
+        _TH_FOOD_BRANDS,
     ),
     cues=(
         (
-            r"(?:กิน|ทาน|แดก|ดื่ม|ซด|ใช้|ทา|ใส่|ลอง|ล้าง|ฉีด|สูบ|ดูด|"
-            r"ซื้อ)(?:[^\s]{0,25}?)(?:แล้ว|ละ|ปุ๊บ|เสร็จ|ไป|เข้าไป|มา|ทีไร|ครั้งแรก)"
+            r"(?:กิน|ทาน|แดก|ดื่ม|ซด|ใช้|ทา|ใส่|ลอง|ล้าง|ฉีด|สูบ|ดูด|ปัด|พ่น|แต้ม|สระ|"
+            r"หยอด|เคี้ยว|ซื้อ)(?:[^\s]{0,25}?)(?:แล้ว|ละ|ปุ๊บ|เสร็จ|ไป|เข้าไป|มา|ทีไร|ครั้งแรก)"
         ),
         (
             r"หลัง(?:จาก)?(?:กิน|ทาน|ดื่ม|ใช้|ทา|แดก|ไป)|ตั้งแต่(?:กิน|ใช้|ดื่ม|แดก|ทา|"
@@ -897,7 +1056,7 @@ _TH = LanguageLexicon(
             r"ไม่|มิใช่|มิได้|ไม่มี|ไม่เคย|ไม่ได้|ไม่ใช่แค่|ไม่ทำให้(?:เกิด)?(?:การ|"
             r"อาการ)?|ไม่ค่อย|ปราศจาก|ไร้|ไม่ใช่|ไม่เป็น|ไม่พบ|ลด|หาย|ไม่ต้องกลัว|"
             r"ไม่เกิด(?:การ|อาการ)?|ไม่ก่อให้เกิด(?:การ|อาการ)?|"
-            r"ไม่มีส่วนผสม(?:ที่)?(?:ทำ)?ให้(?:เกิด)?"
+            r"ไม่มีส่วนผสม(?:ที่)?(?:ทำ)?ให้(?:เกิด)?|แก้|บรรเทา|รักษา|ป้องกัน|ต้าน"
         ),
     ),
     remedy=(
@@ -962,7 +1121,7 @@ _ID = LanguageLexicon(
         _t(
             (
                 r"muntah(?:[- ]muntah)?|memuntahkan|ingin muntah|mau muntah|mual(?:[- ]mual)?|"
-                r"eneg|enek|kembung"
+                r"eneg|enek|(?<!ikan )kembung"
             ),
             GI,
             MEDIUM,
@@ -1045,11 +1204,16 @@ _ID = LanguageLexicon(
             "masuk rumah sakit (hospitalised)",
         ),
         _t(
-            r"kanker|karsinogen(?:ik)?|sebabkan kanker|picu kanker|memicu kanker|bikin kanker",
+            (
+                r"karsinogen(?:ik)?|(?:sebabkan|menyebabkan|penyebab|picu|memicu|pemicu|bikin|"
+                r"membuat|timbulkan|menimbulkan|berisiko|risiko) (?:\w+ )?kanker|"
+                r"kanker(?: \w+)? (?:gara[- ]gara|karena|akibat)"
+            ),
             SERIOUS,
-            WEAK,
-            "kanker (cancer)",
+            STRONG,
+            "sebabkan kanker (causes cancer)",
         ),
+        _t(r"kanker", SERIOUS, WEAK, "kanker (cancer)"),
         _t(r"meninggal(?: dunia)?|tewas|kematian", SERIOUS, WEAK, "meninggal (death)"),
         _t(r"efek samping", SERIOUS, MEDIUM, "efek samping (side effects)"),
         _t(
@@ -1069,7 +1233,13 @@ _ID = LanguageLexicon(
                 r"beling|serpihan|paku|kawat|batu|kerikil)(?: \w+){0,2} (?:di|dalam|"
                 r"pada) (?:makanan|minuman|nasi|mie|mi|sayur|sup|kuah|piring|mangkok|mangkuk|"
                 r"gelas|botol|roti|kue|daging|ayam|bakso|pesanan|menu|brokoli|sambal|es)|"
-                r"berulat|ada ulat|ada belatung|ada kecoa|ada rambut|ulat nya"
+                r"berulat|ada ulat|ada belatung|ada kecoa|ada rambut|ulat nya|"
+                r"(?:nemu|ketemu|menemukan|ditemukan|ada|terdapat) (?:\w+ )?(?:kecoa|kecoak|"
+                r"belatung|ulat|rambut|lalat|cicak|semut|pecahan kaca|beling|plastik|"
+                r"staples|paku|kawat)(?: \w+){0,2} (?:di|dalam|pada) (?:\w+ ){0,2}"
+                r"(?:makanan|minuman|nasi|mie|mi|sayur|sup|kuah|roti|kue|daging|ayam|bakso|"
+                r"pesanan|menu|salad|es|teh|kopi|jus|susu|piring|mangkok|mangkuk|gelas|"
+                r"botol|bungkus|kemasan)"
             ),
             CONTAMINATION,
             STRONG,
@@ -1110,7 +1280,11 @@ _ID = LanguageLexicon(
             (
                 r"rem blong|rem (?:tidak|gak|ga) berfungsi|airbag (?:tidak|gak|"
                 r"ga) (?:mengembang|keluar|berfungsi)|ditarik (?:dari peredaran|kembali)|"
-                r"penarikan (?:produk|kembali)|recall"
+                r"penarikan (?:produk|kembali)|recall|(?:ditarik|menarik|menarik kembali) "
+                r"(?:\w+ ){0,4}dari (?:peredaran|pasaran)|"
+                r"(?:bpom|pemerintah|kemenkes)(?: \w+){0,3} (?:menarik|melarang|mencabut "
+                r"izin)|(?:rem|remnya|rem nya)(?: \w+){0,4} (?:blong|tidak berfungsi|"
+                r"gak berfungsi|ga berfungsi|nggak berfungsi|tidak pakem|gak pakem)"
             ),
             HAZARD,
             MEDIUM,
@@ -1212,7 +1386,10 @@ _ID = LanguageLexicon(
             r"kebusukan|luka lama|(?:betina|perempuan|cewek|cewe|wanita|janda) gatal|"
             r"gatal (?:banget )?(?:sama|ke|pada) (?:cowok|laki|pria)|melukai hati|"
             r"basi (?:sama|tahu|lah)|sudah basi|^\s*basi\s*$|^\s*sakit\s*$|"
-            r"lecet[- ]lecet seperti tergesek|layar guard lecet"
+            r"lecet[- ]lecet seperti tergesek|layar guard lecet|pedas(?: \w+){0,3} "
+            r"(?:bisa |bikin |membuat |sampai )+(?:mulas|mules|sakit perut|keringetan)|"
+            r"(?:lampu|cahaya|layar|silau)(?: \w+){0,3} (?:membuat|bikin) mata "
+            r"(?:\w+ )?(?:sakit|perih)"
         ),
         (
             r"kecoa (?:bacot|gede)|daki kecoa|tikus[- ](?:tikus )?got|tikus kantor|"
@@ -1224,7 +1401,14 @@ _ID = LanguageLexicon(
             r"beterbangan|keliweran)|(?:banyak )?nyamuk|banyak tikus|tikus lari"
         ),
     ),
-    negators=(r"tidak|tak|gak|ga|nggak|enggak|ngga|bukan|tanpa|belum|anti|bebas|aman dari|no",),
+    negators=(
+        r"tidak|tak|gak|ga|nggak|enggak|ngga|bukan|tanpa|belum|anti|bebas|aman dari|no",
+        # A treatment verb cancels the symptom it treats: "meredakan diare".
+        (
+            r"mengobati|menyembuhkan|meredakan|mencegah|menghilangkan|mengatasi|"
+            r"mengurangi|ampuh (?:untuk|buat|atasi)|atasi|redakan|hilangkan"
+        ),
+    ),
     remedy=(
         (
             r"(?:obat|lotion|losion|krim|cream|sabun|serum|masker|toner|facial wash|"
@@ -1295,7 +1479,9 @@ _DE = LanguageLexicon(
             (
                 r"(?:mir|uns|ihm|ihr|ihnen) (?:ist|war|wurde|wird|wurd) (?:\w+ )?(?:so |"
                 r"total |richtig |voll |echt |mega |extrem )?(?:übel|schlecht)|übelkeit|"
-                r"(?:schlecht|übel) geworden"
+                r"(?:schlecht|übel) geworden|(?:ist|war|wurde|wird) (?:es )?(?:mir|uns|ihm|ihr|"
+                r"ihnen) (?:\w+ )?(?:so |total |richtig |voll |echt |mega |extrem |"
+                r"furchtbar |sehr )?(?:übel|kotzübel|speiübel|schlecht)"
             ),
             GI,
             MEDIUM,
@@ -1304,7 +1490,7 @@ _DE = LanguageLexicon(
         _t(
             (
                 r"krank (?:geworden|gemacht|gemacht|davon)|(?:macht|machte|machen|hat mich|"
-                r"haben mich|hat uns)(?: \w+){0,2} krank|krank nach|erkrankt|erkrankungen?"
+                r"haben mich|hat uns)(?: [\w-]+){0,4} krank|krank nach|erkrankt|erkrankungen?"
             ),
             GENERAL,
             MEDIUM,
@@ -1324,7 +1510,8 @@ _DE = LanguageLexicon(
         _t(r"brennt|brennen|brannte", SKIN, WEAK, "Brennen (burning)"),
         _t(
             (
-                r"juckt|jucken|juckreiz|gejucke|gerötet|rötungen?|gereizt|hautreizung|reizung|"
+                r"juckt|jucken|juckreiz|gejucke|gerötet|rötungen?|gereizt|hautreizung(?:en)?|"
+                r"reizung(?:en)?|"
                 r"unverträglich\w*"
             ),
             SKIN,
@@ -1361,6 +1548,34 @@ _DE = LanguageLexicon(
             GENERAL,
             MEDIUM,
             "Symptom durch Produkt (symptom from product)",
+        ),
+        _t(
+            (
+                r"(?:seit|seitdem|nachdem) (?:ich|wir|er|sie|mein \w+|meine \w+)(?: [\w-]+){0,4} "
+                r"(?:nehme|nehmen|nimmt|genommen|esse|essen|isst|gegessen|trinke|trinken|"
+                r"trinkt|getrunken|benutze|benutzen|benutzt|verwende|verwenden|verwendet|"
+                r"nutze|nutzen|nutzt|genutzt|aufgetragen|auftrage)(?: [\w-]+){0,5} "
+                r"(?:kopfschmerzen|kopfweh|migräne|schwindel|juckreiz|pickel|übelkeit|"
+                r"herzrasen|hautreizungen|haarausfall|schlaflosigkeit|ausschlag|durchfall|"
+                r"bauchschmerzen|magenschmerzen|bauchkrämpfe|magenkrämpfe|krämpfe|"
+                r"rote flecken|akne|ekzem|atemnot|brennen)"
+            ),
+            GENERAL,
+            MEDIUM,
+            "seit der Einnahme Symptome (symptoms since using)",
+        ),
+        _t(
+            (
+                r"(?:hat|haben|hatte|hatten) (?:mir|uns|ihm|ihr|meinem \w+|meiner \w+) "
+                r"(?:\w+ ){0,3}(?:einen |eine |ein )?(?:\w+ )?(?:ausschlag|durchfall|"
+                r"bauchschmerzen|kopfschmerzen|juckreiz|pickel|allergische reaktion|"
+                r"stromschlag|verbrennungen?|magen-?darm\w*|lebensmittelvergiftung|"
+                r"übelkeit|krämpfe) (?:beschert|verpasst|gegeben|eingebrockt|gebracht|"
+                r"verursacht|ausgelöst|eingehandelt)"
+            ),
+            GENERAL,
+            MEDIUM,
+            "Produkt hat Symptom verursacht (product caused symptom)",
         ),
         _t(
             r"nebenwirkung(?:en)?|wechselwirkung(?:en)?",
@@ -1412,7 +1627,18 @@ _DE = LanguageLexicon(
                 r"(?:glassplitter|glasscherben|scherben|metallteile|metallsplitter|"
                 r"plastikteile|fremdkörper|maden|würmer|kakerlaken?|schaben|insekten|mäuse|"
                 r"maus|ratte|schimmel) (?:in|im|auf) (?:meinem|meiner|dem|der|einem|einer|"
-                r"unserem|unserer|dem)?\s?\w+|fremdkörper|glassplitter|maden|kakerlaken?"
+                r"unserem|unserer|dem)?\s?\w+|fremdkörper|glassplitter|glasscherbe|"
+                r"glasstück|maden|kakerlaken?|(?:in|im|auf) (?:meinem|meiner|dem|der|einem|"
+                r"einer|unserem|unserer)? ?[\w-]+(?: [\w-]+){0,3} (?:war|waren|ist|sind|lag|"
+                r"lagen|fand|fanden|gefunden|entdeckt|steckte|schwamm)(?: \w+){0,2} "
+                r"(?:eine?n?|ein paar|mehrere|zwei|drei|lauter|viele)? ?(?:tote |lebende )?"
+                r"(?:schnecke|nacktschnecke|fliege|fliegen|wurm|würmer|made|maden|käfer|"
+                r"spinne|kakerlake|schabe|maus|haare?|glasscherben?|glassplitter|"
+                r"metallstück|plastikstück|plastikteil|schraube|stein|knochensplitter|"
+                r"schimmel|pflaster)|(?:haare?|schnecke|fliege|wurm|käfer|kakerlake|"
+                r"glasscherbe|plastikteil|schimmel) (?:im|in der|in meinem|in meiner|auf dem|"
+                r"auf der) (?:essen|salat|brot|brötchen|suppe|pizza|burger|döner|getränk|"
+                r"kaffee|joghurt|müsli|reis|nudeln|gericht|teller|sandwich|eis|kuchen)"
             ),
             CONTAMINATION,
             STRONG,
@@ -1427,8 +1653,13 @@ _DE = LanguageLexicon(
         _t(
             (
                 r"(?:akku|handy|smartphone|e-?zigarette|powerbank|ladegerät|ladekabel|laptop|"
-                r"gasflasche|schnellkochtopf|airbag)[\w-]*(?:\s+\w+){0,4}\s+(?:explodiert|"
-                r"in flammen|feuer gefangen|in brand geraten|überhitzt|geschmolzen|geplatzt)"
+                r"gasflasche|schnellkochtopf|airbag|föhn|haartrockner|glätteisen|"
+                r"wasserkocher|toaster|heizlüfter|heizdecke|wärmflasche|steckdose|stecker|"
+                r"netzteil|kabel|lampe|herd|ofen|fritteuse|heißluftfritteuse|e-?bike|"
+                r"e-?scooter|roller|auto)[\w-]*(?:\s+[\w-]+){0,7}\s+(?:explodiert|"
+                r"in flammen|feuer gefangen|in brand geraten|überhitzt|geschmolzen|geplatzt|"
+                r"gequalmt|qualmt|geraucht|raucht|funken|gefunkt|brennt|gebrannt|"
+                r"angeschmort|durchgeschmort|kurzschluss)"
             ),
             HAZARD,
             MEDIUM,
@@ -1456,6 +1687,8 @@ _DE = LanguageLexicon(
         _t(
             (
                 r"bremsen? (?:versagt|versagen|ausgefallen|funktionier\w* nicht)|"
+                r"(?:bremsen?|lenkung|airbags?)(?: [\w-]+){1,9} (?:versagt|ausgefallen|"
+                r"blockiert|nicht ausgelöst)|"
                 r"airbags? (?:\w+ )?(?:nicht ausgelöst|versagt|defekt)|lenkung (?:blockiert|"
                 r"versagt)|bremsversagen"
             ),
@@ -1466,8 +1699,30 @@ _DE = LanguageLexicon(
         _t(r"defekt|mangelhaft|fehlerhaft", HAZARD, WEAK, "defekt (defect)"),
         _t(
             (
+                r"(?:mund|lippe|lippen|zunge|zahnfleisch|gaumen|finger|hand|hände)(?: \w+)? "
+                r"(?:aufgeschnitten|zerschnitten|verletzt|verbrannt|verbrüht|aufgerissen)|"
+                r"zahn (?:\w+ )?(?:abgebrochen|ausgebrochen|angebrochen)|"
+                r"(?:hab|habe|hat|hatte) mir (?:\w+ ){0,3}(?:den|die|das|einen) (?:zahn|mund|"
+                r"finger|hand|lippe|zunge|gaumen)(?: \w+){0,2} (?:aufgeschnitten|"
+                r"abgebrochen|verbrannt|verbrüht|verletzt)"
+            ),
+            INJURY,
+            MEDIUM,
+            "Verletzung durch Produkt (injury from product)",
+        ),
+        _t(
+            (
+                r"(?:einen |nen )?stromschlag (?:bekommen|gekriegt|abbekommen|verpasst|"
+                r"gegeben)|(?:hat|haben) mir (?:\w+ ){0,2}(?:einen |nen )?stromschlag"
+            ),
+            HAZARD,
+            MEDIUM,
+            "Stromschlag (electric shock from product)",
+        ),
+        _t(
+            (
                 r"verletzt|verletzung(?:en)?|schnittwunde|geschnitten|verschluckt|erstickt|"
-                r"zahn (?:abgebrochen|ausgebrochen)|gestürzt|ausgerutscht"
+                r"zahn (?:abgebrochen|ausgebrochen)|gestürzt|ausgerutscht|aufgeschnitten"
             ),
             INJURY,
             WEAK,
@@ -1505,7 +1760,8 @@ _DE = LanguageLexicon(
             r"von (?:dem|der|den|diesem|dieser|diesen|deren|denen)|davon|wegen|"
             r"durch (?:das|die|den)|hat mich|haben mich|hat uns|macht(?:e)? mich|"
             r"verursach\w*|ausgelöst|auslösen|löst \w+ aus|jedes mal wenn|immer wenn|"
-            r"gibt (?:mir|einem)|geben (?:mir|einem)"
+            r"gibt (?:mir|einem)|geben (?:mir|einem)|vom|beim|bei (?:dem|der|diesem|dieser|"
+            r"einem|einer)|(?:mir|uns) (?:\w+ ){0,5}(?:geholt|eingefangen|zugezogen)"
         ),
     ),
     consumption=(
@@ -1538,10 +1794,23 @@ _DE = LanguageLexicon(
             r"schlechtem|am schlechtesten|brennend (?:interessiert|gern)|"
             r"brennt (?:mir )?(?:auf der seele|unter den nägeln)|verbrannt(?:e|es)? erde|"
             r"menschenrechtsverletzung\w*|verletzt(?:e|en)? (?:gefühle|stolz|ego)|"
-            r"tolles gefühl nur verletzt"
+            r"tolles gefühl nur verletzt|(?:politik|regierung|politiker\w*|nachrichten|"
+            r"news|leute|menschen|typen?|arbeit|job|chef\w*|schule|wetter|bahn|"
+            r"montage?|gesellschaft|system|welt|ihr|du|stress|lärm|werbung|preise|"
+            r"kollegen|nachbarn?) (?:[\w-]+ ){0,3}mach(?:t|en|te|ten) (?:mich|einen|uns) "
+            r"(?:\w+ )?krank|(?:vom|von der|vor) (?:vielen |ganzen |langen )?(?:arbeiten|"
+            r"arbeit|lernen|lesen|zocken|weinen|lachen|schreien|stress|wetter|zugfahren|"
+            r"autofahren|sport|training|bildschirm|computer|handy|feiern|saufen|warten)"
         ),
     ),
-    negators=(r"nicht|kein|keine|keinen|keiner|keinem|nie|niemals|ohne|frei von|null|weder|nix",),
+    negators=(
+        r"nicht|kein|keine|keinen|keiner|keinem|nie|niemals|ohne|frei von|null|weder|nix",
+        # A treatment verb cancels the symptom it treats: "hilft gegen Pickel".
+        (
+            r"hilft (?:gegen|bei)|helfen (?:gegen|bei)|hilfe (?:gegen|bei)|mittel gegen|"
+            r"creme gegen|lindert|lindern|beruhigt|heilt|beseitigt|bekämpft|vorbeugen gegen"
+        ),
+    ),
     remedy=(
         (
             r"hilft (?:gegen|bei)|gegen (?:pickel|kopfschmerzen|durchfall|übelkeit|"

@@ -128,6 +128,70 @@ NEGATIVES = {
 }
 
 
+# Customer phrasings the broadened lexicons cover (written for these tests, not data):
+# symptom after the verb, inverted German word order, products blamed in Thai script.
+CUSTOMER_CLAIMS = {
+    "en": [
+        "Bought a bag of salad from SaveMart and found a slug in it",
+        "This shampoo made my hair fall out in clumps",
+        "Something in the new detergent is giving my baby eczema",
+        "Our dog got really sick after eating @PawPals treats",
+        "My son had a bad reaction to the sesame in your nut-free bar",
+        "My toddler's stroller collapsed with him in it",
+        "mould all over the bread I bought from Baker's Best",
+        "@ZapCharge my power bank swelled up and started smoking on my desk",
+    ],
+    "de": [
+        "Haare im Essen und danach war mir total übel",
+        "In meinem Salat vom Lieferdienst war eine Schnecke",
+        "Die Bremsen an meinem neuen Wagen haben auf der Autobahn versagt",
+        "Mein Handy ist über Nacht beim Laden explodiert",
+        "Der Föhn hat mir einen Stromschlag verpasst",
+        "Seit ich die Tabletten nehme habe ich ständig Kopfschmerzen",
+        "Von dem Deo habe ich Hautreizungen unter den Achseln",
+        "Angeblich machen die E-Zigaretten von Vapo krank",
+    ],
+    "id": [
+        "rem mobil baru saya blong di tol",
+        "katanya mie instan itu bikin kanker",
+        "BPOM menarik produk kosmetik yang mengandung bahan berbahaya",
+        "nemu kecoa di es teh yang saya beli",
+    ],
+    "th": [
+        "แพ้ชิเซโด้ หน้าแดงไปหมด",
+        "ปัดไฮไลท์ตัวนี้แล้วเป็นผด",
+        "ขนมปังขึ้นราทั้งที่ยังไม่หมดอายุ",
+        "ได้ยินว่าอาหารเสริมตัวนี้มีสารอันตราย",
+        "เบรครถใหม่ไม่อยู่ เกือบชนแล้ว",
+    ],
+}
+
+CUSTOMER_NON_CLAIMS = {
+    "en": [
+        "Their prices make me sick",
+        "Spicy wings burned my mouth in the best way",
+        "This moisturizer cleared up my rash in two days, love it",
+        "That photo is from the reaction to the attack in January",
+        "Thinking about work tomorrow makes me wanna puke",
+    ],
+    "de": [
+        "Die Politik der Regierung macht mich krank",
+        "Ich habe Kopfschmerzen vom vielen Arbeiten",
+        "Die Creme hilft gegen Pickel",
+    ],
+    "id": [
+        "ikan kembung bakar nya enak banget",
+        "yang menarik adalah produksi meja dari kayu",
+        "sambal nya pedas bisa bikin mulas",
+        "salep ini meredakan gatal dengan cepat",
+    ],
+    "th": [
+        "อาหารน้อยมากเสียดาย",
+        "ยานี้แก้ท้องเสียได้ดี",
+    ],
+}
+
+
 def _cases(table: dict[str, list[str]]) -> list[tuple[str, str]]:
     return [(lang, text) for lang, texts in table.items() for text in texts]
 
@@ -148,6 +212,30 @@ def test_non_claims_are_not_flagged(clf: HarmClassifier, lang: str, text: str) -
     result = clf.predict([text], langs=[lang])[0]
     assert not result.is_claim, (result.probability, result.evidence.reasons)
     assert result.probability < clf.threshold
+
+
+@pytest.mark.parametrize(("lang", "text"), _cases(CUSTOMER_CLAIMS))
+def test_customer_phrasings_are_flagged(clf: HarmClassifier, lang: str, text: str) -> None:
+    result = clf.predict([text], langs=[lang])[0]
+    assert result.is_claim, (result.probability, result.evidence.reasons)
+
+
+@pytest.mark.parametrize(("lang", "text"), _cases(CUSTOMER_NON_CLAIMS))
+def test_customer_non_claims_are_not_flagged(clf: HarmClassifier, lang: str, text: str) -> None:
+    result = clf.predict([text], langs=[lang])[0]
+    assert not result.is_claim, (result.probability, result.evidence.reasons)
+
+
+def test_a_treatment_verb_cancels_the_symptom_it_treats(clf: HarmClassifier) -> None:
+    (result,) = clf.predict(["This cream helps with rashes"], langs=["en"])
+    assert [m.text for m in result.evidence.ignored_terms] == ["rashes"]
+    assert not result.evidence.harm_terms
+
+
+def test_thai_script_brand_is_reported_as_the_product(clf: HarmClassifier) -> None:
+    (result,) = clf.predict(["ใช้โฟมล้างหน้าบิโอเรแล้วหน้าแดง คันมาก"], langs=["th"])
+    assert result.is_claim
+    assert result.evidence.product is not None
 
 
 def test_language_is_read_from_script_when_not_given(clf: HarmClassifier) -> None:
