@@ -138,7 +138,38 @@ class LanguageIdentifier:
             One ISO 639-1 code per text, or None where the text is empty, has too
             few letters, or lingua cannot decide.
         """
-        return [self.detect_one(t) for t in texts]
+        results: list[str | None] = [None] * len(texts)
+        ask: dict[str, list[int]] = {}  # cleaned text for lingua -> positions
+        cached = [False] * len(texts)
+        with self._lock:
+            for i, text in enumerate(texts):
+                if isinstance(text, str) and text in self._cache:
+                    self._cache.move_to_end(text)
+                    results[i] = self._cache[text]
+                    cached[i] = True
+        for i, text in enumerate(texts):
+            if cached[i] or not isinstance(text, str) or not text.strip():
+                continue
+            decided, cleaned = self._prefilter(text)
+            if cleaned is None:
+                results[i] = decided
+            else:
+                ask.setdefault(cleaned, []).append(i)
+        if ask:
+            # lingua's Rust side spreads a batch over the cores (and drops the GIL meanwhile)
+            pending = list(ask)
+            found = self._get_detector().detect_languages_in_parallel_of(pending)
+            for cleaned, language in zip(pending, found, strict=True):
+                code = None if language is None else language.iso_code_639_1.name.lower()
+                for i in ask[cleaned]:
+                    results[i] = code
+        with self._lock:
+            for i, text in enumerate(texts):
+                if not cached[i] and isinstance(text, str) and text.strip():
+                    self._cache[text] = results[i]
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return results
 
     def detect_one(self, text: str | None) -> str | None:
         """Detect the language of one text (see `detect`).
@@ -162,17 +193,23 @@ class LanguageIdentifier:
                 self._cache.popitem(last=False)
         return result
 
-    def _detect_uncached(self, text: str) -> str | None:
+    def _prefilter(self, text: str) -> tuple[str | None, str | None]:
+        """Decide what needs no lingua: ``(code, None)``, or ``(None, text for lingua)``."""
         cleaned = clean_for_detection(text[: self.max_chars])
         letters, thai = _letter_counts(cleaned)
         if letters < self.min_letters:
-            return None
+            return None, None
         if "th" in self.languages and thai >= self.thai_share * letters:
-            return "th"
+            return "th", None
         if len(self.languages) == 1:
-            return self.languages[0]
+            return self.languages[0], None
         # lingua's Rust side rejects lone surrogates; replace them rather than fail.
-        cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")
+        return None, cleaned.encode("utf-8", "replace").decode("utf-8")
+
+    def _detect_uncached(self, text: str) -> str | None:
+        decided, cleaned = self._prefilter(text)
+        if cleaned is None:
+            return decided
         language = self._get_detector().detect_language_of(cleaned)
         if language is None:
             return None

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, or_
+from sqlalchemy import bindparam, delete, func, insert, or_
 from sqlmodel import Session, col, select
 
 from api.services.rollups import track_changes as track_rollup_changes
@@ -166,30 +166,38 @@ def analyse_batch(session: Session, nlp: NlpPipeline, rows: list[Any], version: 
             col(HarmResult.model_version) == harm_version,
         )
     )
-    session.add_all(
-        SentimentResult(
-            mention_id=mid,
-            model_version=version,
-            label=s.label,
-            score_negative=float(s.scores.get("negative", 0.0)),
-            score_neutral=float(s.scores.get("neutral", 0.0)),
-            score_positive=float(s.scores.get("positive", 0.0)),
-            language=lang,
-            truncated=bool(getattr(s, "truncated", False)),
-            created_at=now,
-        )
-        for mid, s, lang in zip(ids, sentiments, langs, strict=True)
+    # Core inserts, not ORM objects: building 2 x 500 table models per batch cost as much
+    # as the n-gram model (bench_sentiment.py); nothing reads them back in this session.
+    session.execute(
+        insert(SentimentResult),
+        [
+            {
+                "mention_id": mid,
+                "model_version": version,
+                "label": s.label,
+                "score_negative": float(s.scores.get("negative", 0.0)),
+                "score_neutral": float(s.scores.get("neutral", 0.0)),
+                "score_positive": float(s.scores.get("positive", 0.0)),
+                "language": lang,
+                "truncated": bool(getattr(s, "truncated", False)),
+                "created_at": now,
+            }
+            for mid, s, lang in zip(ids, sentiments, langs, strict=True)
+        ],
     )
-    session.add_all(
-        HarmResult(
-            mention_id=mid,
-            model_version=harm_version,
-            probability=float(h.probability),
-            is_claim=bool(h.is_claim),
-            evidence=h.evidence_dict() if hasattr(h, "evidence_dict") else {},
-            created_at=now,
-        )
-        for mid, h in zip(ids, harms, strict=True)
+    session.execute(
+        insert(HarmResult),
+        [
+            {
+                "mention_id": mid,
+                "model_version": harm_version,
+                "probability": float(h.probability),
+                "is_claim": bool(h.is_claim),
+                "evidence": h.evidence_dict() if hasattr(h, "evidence_dict") else {},
+                "created_at": now,
+            }
+            for mid, h in zip(ids, harms, strict=True)
+        ],
     )
     table = Mention.__table__  # type: ignore[attr-defined]
     # --- rollups (api/services/rollups.py): re-count sentiment and harm changes ---

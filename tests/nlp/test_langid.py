@@ -25,6 +25,10 @@ class CountingDetector:
         self.calls += 1
         return self.inner.detect_language_of(text)
 
+    def detect_languages_in_parallel_of(self, texts: list[str]) -> Any:
+        self.calls += len(texts)
+        return self.inner.detect_languages_in_parallel_of(texts)
+
 
 def test_default_language_set() -> None:
     assert len(DEFAULT_LANGUAGES) == 20
@@ -89,6 +93,29 @@ def test_results_are_cached_by_text() -> None:
     assert ident.detect([text, text, text]) == ["en", "en", "en"]
     assert ident.detect_one(text) == "en"
     assert counting.calls == 1
+
+
+def test_a_batch_gets_what_one_by_one_gets() -> None:
+    texts = [
+        "This is clearly an English sentence about a product.",
+        "Das Essen war sehr gut, aber der Service nicht",
+        "Makanannya enak sekali dan pelayanannya ramah",
+        "ร้านนี้อร่อยมาก แนะนำเลย",
+        "",
+        "ok",
+        "🙂🙂🙂",
+        "This is clearly an English sentence about a product.",  # twice in one batch
+        "Le service client est vraiment nul",
+        None,
+    ]
+    one_by_one = [LanguageIdentifier().detect_one(t) for t in texts]  # type: ignore[arg-type]
+    batch = LanguageIdentifier()
+    counting = CountingDetector(batch._get_detector())
+    batch._detector = counting
+    assert batch.detect(texts) == one_by_one
+    assert one_by_one[:4] == ["en", "de", "id", "th"] and one_by_one[4:7] == [None] * 3
+    assert counting.calls == 4  # each distinct Latin-script text once; Thai needs no lingua
+    assert batch.detect(texts) == one_by_one and counting.calls == 4  # now cached
 
 
 def test_cache_is_bounded() -> None:
