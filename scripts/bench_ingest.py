@@ -632,7 +632,13 @@ def profile_worker(url: str, engine: Engine, workspace_id: int, n: int,
 # --------------------------------------------------------------------------- main
 
 
+def _exit_on_sigterm(signum: int, _frame: Any) -> None:
+    """Turn SIGTERM into SystemExit, so the `finally` blocks stop uvicorn and the workers."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="mentions to push")
     parser.add_argument("--database-url", default=DEFAULT_PG,
