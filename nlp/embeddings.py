@@ -182,6 +182,14 @@ def _fuse_transformer_ops(onnx_path: Path, config: Any) -> Path | None:
     return out
 
 
+def _cuda_available() -> bool:
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch is installed with the project
+        return False
+    return bool(torch.cuda.is_available())
+
+
 def _is_fused(onnx_path: Path) -> bool:
     import onnx
 
@@ -295,14 +303,14 @@ def _read_weights_patch(path: Path, state: Any) -> dict[str, Any]:
             if name not in state:
                 weights[name] = value  # reported as unknown below
             elif kind == "delta":
-                weights[name] = state[name].float() + value.float()
+                weights[name] = state[name].float().cpu() + value.float()
             elif kind == "q4":
                 rows, cols = state[name].shape
                 low = (value & 0x0F).to(torch.int16)
                 high = (value >> 4).to(torch.int16)
                 levels = torch.stack([low, high], dim=2).reshape(rows, -1)[:, :cols] - 8
                 scale = tensors[f"{name}::scale"].float()
-                weights[name] = state[name].float() + levels.float() * scale[:, None]
+                weights[name] = state[name].float().cpu() + levels.float() * scale[:, None]
     unknown = sorted(set(weights) - set(state))
     if unknown:
         raise ValueError(f"{path} has weights the model lacks: {', '.join(unknown[:5])}")
@@ -313,7 +321,10 @@ def _read_weights_patch(path: Path, state: Any) -> dict[str, Any]:
                 f"{path} holds deltas from other base weights than this model's "
                 f"({meta.get('base_digest')} != {digest})"
             )
-    return {name: value.to(state[name].dtype) for name, value in weights.items()}
+    return {
+        name: value.to(device=state[name].device, dtype=state[name].dtype)
+        for name, value in weights.items()
+    }
 
 
 class SentenceEncoder:
@@ -337,6 +348,7 @@ class SentenceEncoder:
         num_threads: int | None = None,
         min_cosine: float = 0.99,
         weights_patch: str | Path | None = None,
+        device: str = "cpu",
     ) -> None:
         """Describe the encoder; nothing is loaded until the first :meth:`encode`.
 
@@ -356,6 +368,10 @@ class SentenceEncoder:
                 layers) loaded over the model's own, either whole or as the 4-bit deltas
                 of :func:`write_delta_patch`; every name in it must exist in the model.
                 The patch's hash becomes part of the model id and the export folder.
+            device: ``cpu``, a CUDA device (``cuda``, ``cuda:1``) or ``auto`` (CUDA when
+                torch sees one). On CUDA the torch backend runs in float16 whatever
+                `backend` says: the ONNX Runtime installed with the project is the CPU
+                build. Asking for CUDA where there is none fails on first use.
 
         Raises:
             EncoderUnavailable: No model path was given and the packaged model is missing.
@@ -380,8 +396,13 @@ class SentenceEncoder:
             self.model_name = f"{self.model_name}+{digest}"
         if backend not in ("onnx", "torch"):
             raise ValueError(f"backend must be 'onnx' or 'torch', not {backend!r}")
+        if device == "auto":
+            device = "cuda" if _cuda_available() else "cpu"
+        if device != "cpu" and not device.startswith("cuda"):
+            raise ValueError(f"device must be 'cpu', 'cuda[:N]' or 'auto', not {device!r}")
+        self.device = device
         self.requested_backend: Backend = backend
-        self.backend: Backend = backend
+        self.backend: Backend = backend if device == "cpu" else "torch"
         self.max_seq_length = max_seq_length
         self.batch_size = max(1, batch_size)
         self.cache_dir = (
@@ -404,7 +425,10 @@ class SentenceEncoder:
     def model_id(self) -> str:
         """Model, backend and truncation: vectors with the same id are interchangeable."""
         self._ensure_loaded()
-        variant = self.onnx_variant if self.backend == "onnx" else "torch"
+        if self.backend == "onnx":
+            variant = self.onnx_variant
+        else:  # float16 on CUDA gives (slightly) other vectors than float32 on the CPU
+            variant = "torch" if self.device == "cpu" else "torch-cuda-fp16"
         return f"{self.model_name}|{variant}|{self.max_seq_length}"
 
     # -- loading -----------------------------------------------------------------------
@@ -439,13 +463,17 @@ class SentenceEncoder:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - both are installed with the project
             raise EncoderUnavailable(f"torch backend needs sentence-transformers: {exc}") from exc
+        if self.device != "cpu" and not torch.cuda.is_available():
+            raise EncoderUnavailable(f"device {self.device!r} asked for, but torch sees no CUDA")
         if self.num_threads:
             torch.set_num_threads(self.num_threads)
         if not Path(self.model_path).exists():
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        model = SentenceTransformer(self.model_path, device="cpu", local_files_only=True)
+        model = SentenceTransformer(self.model_path, device=self.device, local_files_only=True)
         model.max_seq_length = self.max_seq_length
         self._apply_patch(model[0].auto_model)
+        if self.device != "cpu":
+            model.half()
         self._st_model = model
 
     def _apply_patch(self, model: Any) -> None:

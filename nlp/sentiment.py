@@ -877,23 +877,31 @@ class HFSentimentModel:
 
 
 @functools.lru_cache(maxsize=1)
-def _bundled_ngram() -> NgramSentimentModel:
+def _ngram_model() -> NgramSentimentModel:
     return NgramSentimentModel.load(BUNDLED_NGRAM_PATH)
 
 
-@functools.lru_cache(maxsize=1)
-def _bundled_stack() -> SentimentModel:
+def _bundled_ngram(device: str = "cpu", batch_size: int = 64) -> NgramSentimentModel:
+    del device, batch_size  # sparse n-gram features: the CPU, all at once, is right
+    return _ngram_model()
+
+
+@functools.lru_cache(maxsize=4)
+def _bundled_stack(device: str = "cpu", batch_size: int = 64) -> SentimentModel:
     # Imported here: nlp.sentiment_stack builds on this module.
     from nlp.sentiment_stack import StackedSentimentModel
 
-    return StackedSentimentModel.load(base=_bundled_ngram())
+    return StackedSentimentModel.load(
+        base=_ngram_model(), device=device, encoder_batch_size=batch_size
+    )
 
 
-BUILTIN_MODELS: dict[str, Callable[[], SentimentModel]] = {
+BUILTIN_MODELS: dict[str, Callable[..., SentimentModel]] = {
     "ngram": _bundled_ngram,
     "stack": _bundled_stack,
 }
-"""Built-in models by name, addressed as "builtin:<name>"."""
+"""Built-in models by name, addressed as "builtin:<name>"; each takes `device` and
+`batch_size` (texts per encoder forward pass) keywords."""
 
 DEFAULT_MODEL_SPEC = "builtin:stack"
 
@@ -904,7 +912,7 @@ def load_sentiment_model(
     label_map: Mapping[str, str] | None = None,
     temperature: float | None = None,
     max_length: int = 128,
-    batch_size: int = 32,
+    batch_size: int | None = None,
     device: str = "cpu",
 ) -> SentimentModel:
     """Load a sentiment model from a spec string.
@@ -928,8 +936,10 @@ def load_sentiment_model(
         temperature: Calibration temperature; None keeps the n-gram model's fitted
             one and means 1.0 for Hugging Face models.
         max_length: Hugging Face models: most tokens per text.
-        batch_size: Hugging Face models: texts per forward pass.
-        device: Hugging Face models: torch device.
+        batch_size: Texts per forward pass of a Hugging Face model (default 32) or of
+            the default model's encoder (default 64).
+        device: Torch device for Hugging Face models and for the default model's
+            encoder (``cpu``, ``cuda[:N]``, ``auto``); the n-gram model runs on the CPU.
 
     Returns:
         A `SentimentModel`.
@@ -947,7 +957,7 @@ def load_sentiment_model(
         if name not in BUILTIN_MODELS:
             choices = sorted(BUILTIN_MODELS)
             raise ValueError(f"unknown built-in model {name!r}; choose from {choices}")
-        model = BUILTIN_MODELS[name]()
+        model = BUILTIN_MODELS[name](device=device, batch_size=batch_size or 64)
         if isinstance(model, NgramSentimentModel):
             ngram = model
         elif label_map is not None or temperature is not None:
@@ -965,7 +975,7 @@ def load_sentiment_model(
         label_map=label_map,
         temperature=1.0 if temperature is None else temperature,
         max_length=max_length,
-        batch_size=batch_size,
+        batch_size=batch_size or 32,
         device=device,
     )
 

@@ -122,6 +122,9 @@ class StackedSentimentModel:
             the encoder's ``model_id`` prefix when given).
         encoder_patch: Fine-tuned encoder weights (safetensors) for the built encoder;
             None: the packaged MiniLM as it ships.
+        device: Where the built encoder runs: ``cpu`` (int8 ONNX Runtime), ``cuda[:N]``
+            (torch, float16) or ``auto``. The n-gram model always runs on the CPU.
+        encoder_batch_size: Texts per forward pass of the built encoder.
 
     Raises:
         ValueError: If the encoder's embeddings do not fit the head.
@@ -137,6 +140,8 @@ class StackedSentimentModel:
         version: str = "stack-unversioned",
         encoder_id: str = "",
         encoder_patch: str | Path | None = None,
+        device: str = "cpu",
+        encoder_batch_size: int = 64,
     ) -> None:
         self.base = base
         self.head = head
@@ -145,6 +150,8 @@ class StackedSentimentModel:
         self.version = version
         self.encoder_id = encoder_id
         self.encoder_patch = Path(encoder_patch) if encoder_patch is not None else None
+        self.device = device
+        self.encoder_batch_size = encoder_batch_size
 
     # ---- persistence
 
@@ -155,6 +162,8 @@ class StackedSentimentModel:
         *,
         base: NgramSentimentModel | None = None,
         encoder: Any = None,
+        device: str = "cpu",
+        encoder_batch_size: int = 64,
     ) -> StackedSentimentModel:
         """Load a model written by :meth:`save`.
 
@@ -163,6 +172,8 @@ class StackedSentimentModel:
             base: The n-gram model it was stacked on; default: the bundled one.
             encoder: The sentence encoder; default: the packaged MiniLM, built lazily with
                 the fine-tuned weights the file names (kept beside it), if any.
+            device: Where that built encoder runs (see the class).
+            encoder_batch_size: Texts per forward pass of that encoder.
 
         Returns:
             The model.
@@ -211,6 +222,8 @@ class StackedSentimentModel:
             version=str(meta["version"]),
             encoder_id=str(meta.get("encoder_id", "")),
             encoder_patch=patch,
+            device=device,
+            encoder_batch_size=encoder_batch_size,
         )
 
     def save(self, path: str | Path) -> None:
@@ -254,7 +267,12 @@ class StackedSentimentModel:
         if self._encoder is None:
             from nlp.embeddings import SentenceEncoder
 
-            self._encoder = SentenceEncoder(backend="onnx", weights_patch=self.encoder_patch)
+            self._encoder = SentenceEncoder(
+                backend="onnx",
+                weights_patch=self.encoder_patch,
+                device=self.device,
+                batch_size=self.encoder_batch_size,
+            )
         return self._encoder
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

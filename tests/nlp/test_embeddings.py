@@ -284,3 +284,48 @@ def test_delta_patch_refuses_other_base_weights_and_shapes(tmp_path: Path) -> No
         write_delta_patch({name: torch.zeros(32, 36)}, base, tmp_path / "bad.safetensors")
     with pytest.raises(KeyError, match="no base weights for encoder.layer.9"):
         write_delta_patch({"encoder.layer.9.x": torch.zeros(2)}, base, tmp_path / "bad.safetensors")
+
+
+def test_device_cpu_auto_and_bad_values(tmp_path: Path) -> None:
+    import torch
+
+    from tests.nlp.test_sentiment import make_tiny_bert
+
+    folder = make_tiny_bert(tmp_path / "tiny")
+    auto = SentenceEncoder(folder, backend="onnx", device="auto")
+    assert auto.device == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert SentenceEncoder(folder, backend="onnx").backend == "onnx"
+    with pytest.raises(ValueError, match="device must be 'cpu', 'cuda\\[:N\\]' or 'auto'"):
+        SentenceEncoder(folder, device="tpu")
+
+
+@pytest.mark.skipif(
+    __import__("torch").cuda.is_available(), reason="checks the error where there is no CUDA"
+)
+def test_cuda_runs_torch_and_fails_clearly_without_a_gpu(tmp_path: Path) -> None:
+    from nlp.embeddings import EncoderUnavailable
+    from tests.nlp.test_sentiment import make_tiny_bert
+
+    folder = make_tiny_bert(tmp_path / "tiny")
+    encoder = SentenceEncoder(folder, backend="onnx", device="cuda:0")
+    assert encoder.backend == "torch"  # the project's ONNX Runtime is the CPU build
+    with pytest.raises(EncoderUnavailable, match="'cuda:0' asked for, but torch sees no CUDA"):
+        encoder.encode(["the phone is good"])
+
+
+@pytest.mark.skipif(
+    not __import__("torch").cuda.is_available(), reason="needs a CUDA device (never in CI)"
+)
+def test_cuda_vectors_match_the_cpu_ones(tmp_path: Path) -> None:
+    from tests.nlp.test_sentiment import make_tiny_bert
+
+    folder = make_tiny_bert(tmp_path / "tiny")
+    base, tuned = _tuned_layer(folder)
+    write_delta_patch(tuned, base, tmp_path / "delta.safetensors")
+    texts = ["the phone is good", "i hate this service", ""]
+    cpu = SentenceEncoder(folder, backend="torch", weights_patch=tmp_path / "delta.safetensors",
+                          max_seq_length=60)  # fmt: skip
+    gpu = SentenceEncoder(folder, weights_patch=tmp_path / "delta.safetensors",
+                          max_seq_length=60, device="cuda")  # fmt: skip
+    assert np.sum(cpu.encode(texts) * gpu.encode(texts), axis=1).min() > 0.99
+    assert gpu.model_id.endswith("|torch-cuda-fp16|60")

@@ -172,3 +172,14 @@ def test_bundled_stack_with_the_packaged_encoder() -> None:
     )
     assert [r.label for r in results] == ["positive", "negative"]
     assert results[0].model_version.startswith("stack-")
+
+
+def test_the_default_model_takes_the_device_for_its_encoder() -> None:
+    cpu = load_sentiment_model("builtin:stack", device="cpu")
+    cuda = load_sentiment_model("builtin:stack", device="cuda:1")
+    assert isinstance(cpu, StackedSentimentModel) and isinstance(cuda, StackedSentimentModel)
+    assert cpu.device == "cpu" and cuda.device == "cuda:1"
+    assert cpu is load_sentiment_model("builtin:stack", device="cpu")  # loaded once per device
+    assert cuda.version == cpu.version
+    # the n-gram model is the same object whatever the device
+    assert load_sentiment_model("builtin:ngram", device="cuda") is cpu.base
