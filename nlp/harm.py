@@ -14,12 +14,15 @@ The classifier is a pipeline in three steps, like a transformers pipeline:
 2. *forward*: a small sign-constrained logistic model over 23 such features, trained on
    the labelled references in `nlp/harm_data/labels.jsonl` (weights and threshold in
    `harm_lr.json`; see `nlp/harm_data/README.md` for the data and scores).
-   Optionally a second scorer (for instance a fine-tuned transformer) is blended in.
+   On Thai-script posts a small character n-gram scorer (`harm_ngram_th.npz`) is blended
+   in by default, under a lexical guard; any other second scorer (for instance a
+   fine-tuned transformer) can replace it.
 3. *postprocess*: a probability, a yes/no at the threshold and the evidence: matched
    terms with character spans, the product blamed, and short reasons.
 
-Only the standard library is imported at module level; pythainlp (Thai word boundaries)
-and numpy/scipy (training only) are imported when first needed.
+Only the standard library is imported at module level; pythainlp (Thai word boundaries),
+numpy/scikit-learn (the n-gram scorer) and scipy (training only) are imported when first
+needed.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from nlp.harm_lexicon import (
     CONTAMINATION,
@@ -50,16 +53,22 @@ from nlp.harm_lexicon import (
 )
 
 __all__ = [
+    "DEFAULT_NGRAM_PATH",
     "DEFAULT_WEIGHTS_PATH",
     "FEATURE_NAMES",
     "HarmClassifier",
     "HarmEvidence",
     "HarmMatch",
+    "HarmModelError",
     "HarmResult",
     "HarmScorer",
+    "NgramHarmConfig",
+    "NgramHarmScorer",
     "ProductMention",
+    "fit_harm_blend",
     "fit_harm_weights",
     "harm_metrics",
+    "load_ngram_scorer",
     "load_weights",
 ]
 
@@ -259,8 +268,8 @@ class HarmScorer(Protocol):
     method and pass it as `HarmClassifier(model=...)`.
     """
 
-    def predict_proba(self, texts: list[str]) -> Sequence[float]:
-        """Return one harm-claim probability per text."""
+    def predict_proba(self, texts: list[str]) -> Sequence[float | None]:
+        """Return one harm-claim probability per text (None or NaN: no opinion)."""
         ...
 
 
@@ -374,7 +383,7 @@ def fit_harm_weights(
         raise ValueError("texts and labels differ in length")
     if len(set(int(v) for v in labels)) < 2:
         raise ValueError("training needs both positive and negative examples")
-    extractor = HarmClassifier(lexicon=lexicon, weights=_ZERO_WEIGHTS)
+    extractor = HarmClassifier(lexicon=lexicon, weights=_ZERO_WEIGHTS, model=None)
     rows = extractor.featurize(list(texts), list(langs) if langs is not None else None)
     x = np.array([[row[name] for name in FEATURE_NAMES] for row in rows], dtype=float)
     y = np.array([int(v) for v in labels], dtype=float)
@@ -432,12 +441,7 @@ def _cv_threshold(x: Any, y: Any, c: float, folds: int) -> float:
     """The decision threshold with (nearly) the best out-of-fold F1."""
     import numpy as np
 
-    order = np.arange(len(y))
-    fold_of = np.empty(len(y), dtype=int)
-    # Deterministic stratified folds: every k-th positive and every k-th negative.
-    for cls in (0.0, 1.0):
-        members = order[y == cls]
-        fold_of[members] = np.arange(len(members)) % folds
+    fold_of = _stratified_folds(y, folds)
     scores = np.empty(len(y))
     for k in range(folds):
         test = fold_of == k
@@ -457,6 +461,400 @@ _ZERO_WEIGHTS: dict[str, Any] = {
     "coef": [0.0] * len(FEATURE_NAMES),
     "intercept": 0.0,
 }
+
+
+# --------------------------------------------------------------------------- n-gram scorer
+
+DEFAULT_NGRAM_PATH = Path(__file__).with_name("harm_data") / "harm_ngram_th.npz"
+"""The shipped Thai character n-gram scorer (rebuilt by `scripts/build_harm_set.py --train`)."""
+
+NGRAM_FORMAT = "groundswell-harm-ngram/1"
+_MIN_THAI_CHARS = 3
+"""Thai-script letters in the first 2,000 characters that make a text Thai (as `_languages`)."""
+
+
+class HarmModelError(ValueError):
+    """A harm-model artifact is missing, unreadable or not what the code expects."""
+
+
+@dataclass(frozen=True)
+class NgramHarmConfig:
+    """How texts become hashed character n-gram vectors; stored with the weights.
+
+    Attributes:
+        ngram_range: Character n-gram lengths, taken inside word boundaries (`char_wb`).
+        n_features: Hash space size (a power of two).
+        script: The script the scorer reads ("thai"); texts in other scripts get no score.
+        max_chars: Characters read per text (longer texts are cut).
+    """
+
+    ngram_range: tuple[int, int] = (1, 4)
+    n_features: int = 2**17
+    script: str = "thai"
+    max_chars: int = 5_000
+
+
+class NgramHarmScorer:
+    """Hashed character n-gram logistic regression for one script (a `HarmScorer`).
+
+    It catches Thai phrasings the lexicons miss. Texts outside its script get None
+    ("no opinion"), so `HarmClassifier` keeps the lexical probability for them. Stored
+    without pickles: float16 weights and IDF in a compressed `.npz`. scikit-learn's
+    stateless `HashingVectorizer` turns texts into columns, so no vocabulary is stored.
+
+    Args:
+        coef: One weight per hashed column.
+        intercept: The logistic intercept.
+        idf: Inverse document frequency per hashed column.
+        config: Feature settings.
+    """
+
+    def __init__(self, coef: Any, intercept: float, idf: Any, config: NgramHarmConfig) -> None:
+        """Build the scorer from its arrays (see `load` and `fit`)."""
+        import numpy as np
+
+        if config.script != "thai":
+            raise HarmModelError(f"unsupported script {config.script!r} (only 'thai')")
+        self.coef = np.asarray(coef, dtype=np.float32).ravel()
+        self.idf = np.asarray(idf, dtype=np.float32).ravel()
+        if self.coef.shape != (config.n_features,) or self.idf.shape != (config.n_features,):
+            raise HarmModelError(
+                f"n-gram scorer arrays have shapes {self.coef.shape} and {self.idf.shape}, "
+                f"expected ({config.n_features},)"
+            )
+        self.intercept = float(intercept)
+        self.config = config
+        self._vectorizer: Any = None
+
+    @property
+    def version(self) -> str:
+        """A short digest of the weights (part of `HarmClassifier.version`)."""
+        digest = hashlib.sha1(self.coef.tobytes() + self.idf.tobytes())
+        digest.update(repr((self.intercept, asdict(self.config))).encode())
+        return digest.hexdigest()[:8]
+
+    def applies(self, text: str) -> bool:
+        """True when the text is in the scorer's script."""
+        return len(_THAI_RE.findall(text[:2000])) >= _MIN_THAI_CHARS
+
+    def predict_proba(self, texts: list[str]) -> list[float | None]:
+        """Return a harm-claim probability per Thai text, None for the others.
+
+        Args:
+            texts: Posts.
+
+        Returns:
+            One probability (or None outside the script) per text, in order.
+        """
+        import numpy as np
+
+        out: list[float | None] = [None] * len(texts)
+        chosen = [i for i, t in enumerate(texts) if isinstance(t, str) and self.applies(t)]
+        if not chosen:
+            return out
+        x = self._weighted([texts[i][: self.config.max_chars] for i in chosen])
+        z = x @ self.coef + self.intercept
+        for i, p in zip(chosen, 0.5 * (1.0 + np.tanh(0.5 * z)), strict=True):
+            out[i] = float(p)
+        return out
+
+    def _counts(self, texts: Sequence[str]) -> Any:
+        if self._vectorizer is None:
+            self._vectorizer = _hashing_vectorizer(self.config)
+        return self._vectorizer.transform(texts).tocsr()
+
+    def _weighted(self, texts: Sequence[str]) -> Any:
+        return _tfidf_rows(self._counts(texts), self.idf)
+
+    @classmethod
+    def fit(
+        cls,
+        texts: Sequence[str],
+        labels: Sequence[int],
+        config: NgramHarmConfig | None = None,
+        *,
+        c: float = 10.0,
+    ) -> NgramHarmScorer:
+        """Train on the texts in the scorer's script (others are skipped).
+
+        Args:
+            texts: Training texts.
+            labels: 1 for a harm claim, 0 otherwise.
+            config: Feature settings; the defaults when None.
+            c: Inverse L2 strength of the logistic regression.
+
+        Returns:
+            The fitted scorer.
+
+        Raises:
+            ValueError: If the inputs differ in length or the script's texts hold only
+                one class.
+        """
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression
+
+        config = config or NgramHarmConfig()
+        if len(texts) != len(labels):
+            raise ValueError("texts and labels differ in length")
+        probe = cls(np.zeros(config.n_features), 0.0, np.ones(config.n_features), config)
+        keep = [i for i, t in enumerate(texts) if probe.applies(t)]
+        y = np.array([int(labels[i]) for i in keep])
+        if len(set(y.tolist())) < 2:
+            raise ValueError(f"training needs positive and negative {config.script} texts")
+        counts = probe._counts([texts[i][: config.max_chars] for i in keep])
+        df = np.bincount(counts.indices, minlength=config.n_features)
+        idf = (np.log((1.0 + len(keep)) / (1.0 + df)) + 1.0).astype(np.float32)
+        lr = LogisticRegression(C=c, solver="liblinear", random_state=0, max_iter=1000)
+        lr.fit(_tfidf_rows(counts, idf), y)
+        return cls(lr.coef_[0], float(lr.intercept_[0]), idf, config)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> NgramHarmScorer:
+        """Load a scorer written by `save` (no pickles involved).
+
+        Args:
+            path: The `.npz` file; the shipped `harm_data/harm_ngram_th.npz` when None.
+
+        Returns:
+            The scorer.
+
+        Raises:
+            HarmModelError: If the file is missing, unreadable or of another format.
+        """
+        import numpy as np
+
+        source = Path(path) if path is not None else DEFAULT_NGRAM_PATH
+        try:
+            with np.load(source, allow_pickle=False) as data:
+                fmt = str(data["format"])
+                if fmt != NGRAM_FORMAT:
+                    raise HarmModelError(f"{source}: format {fmt!r}, expected {NGRAM_FORMAT!r}")
+                raw = json.loads(str(data["config"]))
+                config = NgramHarmConfig(
+                    ngram_range=(int(raw["ngram_range"][0]), int(raw["ngram_range"][1])),
+                    n_features=int(raw["n_features"]),
+                    script=str(raw["script"]),
+                    max_chars=int(raw["max_chars"]),
+                )
+                return cls(data["coef"], float(data["intercept"]), data["idf"], config)
+        except HarmModelError:
+            raise
+        except (OSError, KeyError, ValueError, TypeError, EOFError) as e:
+            raise HarmModelError(
+                f"cannot load the harm n-gram scorer from {source}: {e}; rebuild it with "
+                "scripts/build_harm_set.py --train, or pass HarmClassifier(model=None)"
+            ) from e
+
+    def save(self, path: str | Path) -> None:
+        """Save compactly: float16 weights and IDF in a compressed `.npz`.
+
+        Args:
+            path: Destination file (conventionally ending in `.npz`).
+        """
+        import numpy as np
+
+        np.savez_compressed(
+            Path(path),
+            format=np.array(NGRAM_FORMAT),
+            config=np.array(json.dumps(asdict(self.config), sort_keys=True)),
+            coef=self.coef.astype(np.float16),
+            intercept=np.array(self.intercept, dtype=np.float64),
+            idf=self.idf.astype(np.float16),
+        )
+
+    def quantised(self) -> NgramHarmScorer:
+        """The scorer as `save` stores it (float16 arrays), for scoring what ships."""
+        import numpy as np
+
+        return NgramHarmScorer(
+            self.coef.astype(np.float16), self.intercept, self.idf.astype(np.float16), self.config
+        )
+
+
+def _hashing_vectorizer(config: NgramHarmConfig) -> Any:
+    import numpy as np
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=config.ngram_range,
+        n_features=config.n_features,
+        alternate_sign=False,
+        norm=None,
+        lowercase=True,
+        dtype=np.float32,
+    )
+
+
+def _tfidf_rows(counts: Any, idf: Any) -> Any:
+    """Sublinear TF x IDF, rows L2-normalised (a new CSR matrix)."""
+    import numpy as np
+
+    x = counts.astype(np.float32, copy=True).tocsr()
+    x.data = np.log1p(x.data) * idf[x.indices]
+    row_of_value = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    sq = np.bincount(row_of_value, weights=np.square(x.data, dtype=np.float64),
+                     minlength=x.shape[0])  # fmt: skip
+    norms = np.sqrt(sq)
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    x.data *= scale[row_of_value].astype(np.float32)
+    return x
+
+
+_LOADED_SCORERS: dict[tuple[str, int, int], NgramHarmScorer] = {}
+"""Scorers by (path, mtime, size): classifiers built in a loop share one load."""
+
+
+def load_ngram_scorer(path: str | Path | None = None) -> NgramHarmScorer:
+    """Load (once per file version) the n-gram scorer.
+
+    Args:
+        path: The `.npz` file; the shipped one when None.
+
+    Returns:
+        The scorer (shared between callers; it is not modified by scoring).
+
+    Raises:
+        HarmModelError: If the file is missing or not a valid scorer.
+    """
+    source = Path(path) if path is not None else DEFAULT_NGRAM_PATH
+    try:
+        stat = source.stat()
+    except OSError as e:
+        raise HarmModelError(
+            f"harm n-gram scorer {source} not found; rebuild it with "
+            "scripts/build_harm_set.py --train, or pass HarmClassifier(model=None)"
+        ) from e
+    key = (str(source.resolve()), stat.st_mtime_ns, stat.st_size)
+    scorer = _LOADED_SCORERS.get(key)
+    if scorer is None:
+        scorer = NgramHarmScorer.load(source)
+        _LOADED_SCORERS[key] = scorer
+    return scorer
+
+
+# --------------------------------------------------------------------------- blend training
+
+_BLEND_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+_BLEND_THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(12))  # 0.2 .. 0.75
+
+
+def fit_harm_blend(
+    texts: Sequence[str],
+    labels: Sequence[int],
+    langs: Sequence[str | None] | None = None,
+    *,
+    c: float = 1.0,
+    ngram_c: float = 10.0,
+    config: NgramHarmConfig | None = None,
+    lexicon: Mapping[str, LanguageLexicon] = DEFAULT_LEXICON,
+    cv_folds: int = 5,
+) -> tuple[dict[str, Any], NgramHarmScorer]:
+    """Fit the n-gram scorer and pick its blend weight and threshold by cross-validation.
+
+    Both models are refitted on each training fold; the blended probability is
+    `w * ngram + (1 - w) * lexical` on Thai texts and the lexical one elsewhere, with
+    the lexical guard of `HarmClassifier` (figurative/negated-only texts keep the
+    lexical probability; supported strong/medium claims are never lowered). The
+    (weight, threshold) pair with the best out-of-fold F1 is kept; within half a point
+    of it, the smallest weight and then the threshold nearest 0.5 win.
+
+    Args:
+        texts: Training texts.
+        labels: 1 for a harm claim, 0 otherwise.
+        langs: Language codes, one per text (as for `fit_harm_weights`).
+        c: Inverse strength of the lexical model's pull towards `PRIOR_WEIGHTS`.
+        ngram_c: Inverse L2 strength of the n-gram logistic regression.
+        config: The n-gram features; the defaults when None.
+        lexicon: The lexicons the lexical features are computed with.
+        cv_folds: Folds of the cross-validation (at least 2).
+
+    Returns:
+        The "blend" section of the weights ({model_weight, threshold, cv_f1, ...}) and
+        the n-gram scorer fitted on all texts.
+
+    Raises:
+        ValueError: If the inputs differ in length, hold one class, or cv_folds < 2.
+    """
+    import numpy as np
+
+    if len(texts) != len(labels):
+        raise ValueError("texts and labels differ in length")
+    if cv_folds < 2:
+        raise ValueError("cv_folds must be at least 2")
+    config = config or NgramHarmConfig()
+    extractor = HarmClassifier(lexicon=lexicon, weights=_ZERO_WEIGHTS, model=None)
+    rows = extractor.featurize(list(texts), list(langs) if langs is not None else None)
+    x = np.array([[row[name] for name in FEATURE_NAMES] for row in rows], dtype=float)
+    y = np.array([int(v) for v in labels], dtype=float)
+    fold_of = _stratified_folds(y, cv_folds)
+    lexical = np.empty(len(y))
+    ngram = np.full(len(y), np.nan)
+    for k in range(cv_folds):
+        test = fold_of == k
+        coef, intercept = _fit_constrained(x[~test], y[~test], c)
+        lexical[test] = 1.0 / (1.0 + np.exp(-(x[test] @ coef + intercept)))
+        train_idx, test_idx = np.where(~test)[0], np.where(test)[0]
+        scorer = NgramHarmScorer.fit(
+            [texts[i] for i in train_idx], [int(y[i]) for i in train_idx], config, c=ngram_c
+        ).quantised()
+        scored = scorer.predict_proba([texts[i] for i in test_idx])
+        ngram[test_idx] = [np.nan if p is None else p for p in scored]
+    vetoed = np.array([_lexicon_vetoed(row) for row in rows])
+    supported = np.array([_lexicon_supported(row) for row in rows])
+    results = []
+    for w in _BLEND_WEIGHTS:
+        blended = _blend(lexical, ngram, w, vetoed, supported)
+        for t in _BLEND_THRESHOLDS:
+            f1 = harm_metrics(list(y.astype(int)), list(blended >= t))["f1"]
+            results.append((f1, w, t))
+    top = max(r[0] for r in results)
+    f1, w, t = min(
+        (r for r in results if r[0] >= top - 0.005), key=lambda r: (r[1], abs(r[2] - 0.5), r[2])
+    )
+    scorer = NgramHarmScorer.fit(texts, [int(v) for v in labels], config, c=ngram_c)
+    blend = {
+        "model": DEFAULT_NGRAM_PATH.name,
+        "model_weight": w,
+        "threshold": t,
+        "cv_f1": round(f1, 4),
+        "cv_folds": cv_folds,
+        "ngram_c": ngram_c,
+        "lexical_guard": True,
+    }
+    return blend, scorer
+
+
+def _lexicon_vetoed(features: Mapping[str, float]) -> bool:
+    """Harm terms were found, but every one was figurative/slang or negated."""
+    no_valid = not (features["harm_strong"] or features["harm_medium"] or features["harm_weak"])
+    return no_valid and bool(features["negated"] or features["figurative"])
+
+
+def _lexicon_supported(features: Mapping[str, float]) -> bool:
+    """A strong or medium harm term with a cue, product or self-supporting category."""
+    return bool(features["strong_supported"] or features["medium_supported"])
+
+
+def _blend(lexical: Any, ngram: Any, w: float, vetoed: Any, supported: Any) -> Any:
+    """Vectorised `HarmClassifier.predict` blend with the lexical guard (NaN: no score)."""
+    import numpy as np
+
+    mixed = w * np.nan_to_num(ngram) + (1.0 - w) * lexical
+    mixed = np.where(supported, np.maximum(mixed, lexical), mixed)
+    return np.where(np.isnan(ngram) | vetoed, lexical, mixed)
+
+
+def _stratified_folds(y: Any, folds: int) -> Any:
+    """Deterministic stratified folds: every k-th positive and every k-th negative."""
+    import numpy as np
+
+    order = np.arange(len(y))
+    fold_of = np.empty(len(y), dtype=int)
+    for cls in (0.0, 1.0):
+        members = order[y == cls]
+        fold_of[members] = np.arange(len(members)) % folds
+    return fold_of
 
 
 # --------------------------------------------------------------------------- compiled lexicon
@@ -613,49 +1011,82 @@ class HarmClassifier:
 
     def __init__(
         self,
-        model: HarmScorer | None = None,
+        model: HarmScorer | Literal["bundled"] | None = "bundled",
         threshold: float | None = None,
         lexicon: Mapping[str, LanguageLexicon] = DEFAULT_LEXICON,
         products: Iterable[str] | None = None,
         *,
         weights: Mapping[str, Any] | str | Path | None = None,
-        model_weight: float = 0.5,
+        model_weight: float | None = None,
+        lexical_guard: bool | None = None,
     ) -> None:
         """Build the classifier.
 
         Args:
-            model: Optional second scorer (e.g. a fine-tuned transformer) whose
-                probability is blended with the lexical one.
+            model: Second scorer whose probability is blended with the lexical one.
+                "bundled" (the default) uses the scorer named in the weights' "blend"
+                section (the shipped Thai character n-gram model), or none when the
+                weights have no such section; None uses the lexical model alone; any
+                `HarmScorer` (e.g. a fine-tuned transformer) is blended in instead.
             threshold: Probability at or above which `is_claim` is True; None uses the
                 threshold stored with the weights (picked by cross-validation when they
-                were trained), or 0.5.
+                were trained: the blend's own with the bundled scorer), or 0.5.
             lexicon: Lexicons per language code (see `nlp.harm_lexicon`).
             products: Brand and product names that count as blamed objects.
             weights: Logistic-model weights (dict or JSON path); the shipped
                 `harm_data/harm_lr.json` when None.
-            model_weight: Share of `model`'s probability in the blend (0..1).
+            model_weight: Share of `model`'s probability in the blend (0..1); None uses
+                the blend's stored weight with the bundled scorer, else 0.5.
+            lexical_guard: Keep the lexicon's word where it is sure: the second scorer
+                is ignored for texts whose only harm terms are figurative or negated,
+                and cannot lower the probability of a text with a supported strong or
+                medium harm term (it can still raise it). None: on for the bundled
+                scorer (trained on few posts, it must not undo lexicon knowledge of
+                phrasings its data lacks), off for other scorers.
 
         Raises:
             ValueError: If threshold or model_weight is outside 0..1, or the weights
                 do not fit the features.
+            HarmModelError: If the bundled scorer's file is missing or corrupt.
         """
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must be within 0..1, got {threshold}")
-        if not 0.0 <= model_weight <= 1.0:
+        if model_weight is not None and not 0.0 <= model_weight <= 1.0:
             raise ValueError(f"model_weight must be within 0..1, got {model_weight}")
-        self.model = model
-        self.model_weight = model_weight
         self.lexicon = lexicon
         self._compiled = _compiled_lexicon(lexicon)
         if weights is None or isinstance(weights, str | Path):
             self.weights = load_weights(weights)
+            base = Path(weights).parent if weights is not None else DEFAULT_WEIGHTS_PATH.parent
         else:
             _check_weights(weights, "weights")
             self.weights = dict(weights)
+            base = DEFAULT_WEIGHTS_PATH.parent
         self._coef = [float(v) for v in self.weights["coef"]]
         self._intercept = float(self.weights["intercept"])
+        default_threshold = float(self.weights.get("threshold", 0.5))
+        default_weight = 0.5
+        blend = self.weights.get("blend")
+        if isinstance(model, str):
+            if model != "bundled":
+                raise ValueError(f"model must be a HarmScorer, 'bundled' or None, got {model!r}")
+            if isinstance(blend, Mapping):
+                model = load_ngram_scorer(base / str(blend["model"]))
+                default_weight = float(blend["model_weight"])
+                default_threshold = float(blend["threshold"])
+            else:
+                model = None
+        self.model: HarmScorer | None = model
+        if lexical_guard is None:
+            lexical_guard = (
+                bool(blend.get("lexical_guard", True))
+                if isinstance(model, NgramHarmScorer) and isinstance(blend, Mapping)
+                else False
+            )
+        self.lexical_guard: bool = lexical_guard
+        self.model_weight: float = default_weight if model_weight is None else model_weight
         if threshold is None:
-            threshold = float(self.weights.get("threshold", 0.5))
+            threshold = default_threshold
         self.threshold: float = threshold
         self._products: list[str] = []
         self._product_re: re.Pattern[str] | None = None
@@ -669,7 +1100,10 @@ class HarmClassifier:
         digest = hashlib.sha1(
             json.dumps([self._coef, self._intercept, sorted(self.lexicon)]).encode()
         ).hexdigest()[:8]
-        suffix = "+model" if self.model is not None else ""
+        if isinstance(self.model, NgramHarmScorer):
+            suffix = f"+ngram-{self.model.version}-w{self.model_weight:g}"
+        else:
+            suffix = "+model" if self.model is not None else ""
         return f"harm-lexlr-{digest}{suffix}"
 
     def add_products(self, products: Iterable[str]) -> None:
@@ -711,14 +1145,26 @@ class HarmClassifier:
             self._analyse(t if isinstance(t, str) else "", lg)
             for t, lg in zip(texts, lang_list, strict=True)
         ]
-        lexical = [self._probability(a[0]) for a in analyses]
-        probabilities = lexical
+        probabilities = [self._probability(a[0]) for a in analyses]
         if self.model is not None and texts:
-            scored = [float(p) for p in self.model.predict_proba(list(texts))]
+            scored = list(self.model.predict_proba(list(texts)))
             if len(scored) != len(texts):
                 raise ValueError("model returned a different number of scores than texts")
             w = self.model_weight
-            probabilities = [w * m + (1.0 - w) * p for m, p in zip(scored, lexical, strict=True)]
+            for i, (m, (features, evidence, empty)) in enumerate(
+                zip(scored, analyses, strict=True)
+            ):
+                # None/NaN: the scorer has no opinion (e.g. not its script).
+                if m is None or math.isnan(float(m)) or empty:
+                    continue
+                lexical = probabilities[i]
+                if self.lexical_guard and _lexicon_vetoed(features):
+                    continue
+                blended = w * float(m) + (1.0 - w) * lexical
+                if self.lexical_guard and _lexicon_supported(features):
+                    blended = max(blended, lexical)
+                probabilities[i] = blended
+                evidence.reasons.append(f"second scorer: {float(m):.2f}")
         results = []
         for (features, evidence, empty), p in zip(analyses, probabilities, strict=True):
             if empty:

@@ -7,8 +7,9 @@ posts into the repository, so this script reads them from the data folder.
     # rows {text, label, lang} for `groundswell eval harm --data FILE.jsonl`
     python scripts/build_harm_set.py --data ../shared/data --out /tmp/harm_test.jsonl --split test
 
-    # retrain nlp/harm_data/harm_lr.json on the train split (the shipped weights)
-    python scripts/build_harm_set.py --data ../shared/data --train
+    # retrain nlp/harm_data/harm_lr.json and harm_ngram_th.npz on the train split
+    # (the shipped lexical weights, Thai n-gram scorer and their CV-picked blend)
+    OMP_NUM_THREADS=1 python scripts/build_harm_set.py --data ../shared/data --train
 
 Exit status 2 when a referenced line is missing or its text changed.
 """
@@ -119,18 +120,26 @@ def summary(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def train(rows: list[dict[str, Any]], out: Path, c: float) -> dict[str, Any]:
-    """Fit the logistic model on the given rows and write the weights JSON."""
-    from nlp.harm import fit_harm_weights
+def train(
+    rows: list[dict[str, Any]], out: Path, c: float, ngram_c: float | None = 10.0
+) -> dict[str, Any]:
+    """Fit the logistic model (and the n-gram scorer) and write the weights JSON.
 
-    weights = fit_harm_weights(
-        [r["text"] for r in rows],
-        [r["label"] for r in rows],
-        [r["lang"] for r in rows],
-        c=c,
-    )
+    With `ngram_c`, the Thai character n-gram scorer is trained too, written beside
+    `out`, and its blend weight and threshold (5-fold CV) are stored under "blend".
+    """
+    from nlp.harm import fit_harm_blend, fit_harm_weights
+
+    texts = [r["text"] for r in rows]
+    labels = [r["label"] for r in rows]
+    langs = [r["lang"] for r in rows]
+    weights = fit_harm_weights(texts, labels, langs, c=c)
     weights["trained_on"] = "nlp/harm_data/labels.jsonl split=train"
     weights["languages"] = dict(sorted(Counter(r["lang"] for r in rows).items()))
+    if ngram_c is not None:
+        blend, scorer = fit_harm_blend(texts, labels, langs, c=c, ngram_c=ngram_c)
+        scorer.save(out.parent / blend["model"])
+        weights["blend"] = blend
     out.write_text(json.dumps(weights, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return weights
 
@@ -146,6 +155,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--weights-out", type=Path, default=DEFAULT_WEIGHTS)
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    parser.add_argument(
+        "--ngram-c", type=float, default=10.0, help="inverse L2 strength of the n-gram scorer"
+    )
+    parser.add_argument(
+        "--no-ngram", action="store_true", help="lexical model only (no n-gram scorer or blend)"
+    )
     args = parser.parse_args(argv)
 
     if not args.out and not args.train:
@@ -168,9 +183,17 @@ def main(argv: list[str] | None = None) -> int:
             print(summary(rows))
         if args.train:
             rows = materialise(refs, args.data, "train")
-            weights = train(rows, args.weights_out, args.c)
+            ngram_c = None if args.no_ngram else args.ngram_c
+            weights = train(rows, args.weights_out, args.c, ngram_c)
             print(f"trained on {weights['n_train']} posts ({weights['n_positive']} positive)")
             print(f"wrote {args.weights_out}")
+            if "blend" in weights:
+                blend = weights["blend"]
+                print(
+                    f"wrote {args.weights_out.parent / blend['model']} (model_weight "
+                    f"{blend['model_weight']}, threshold {blend['threshold']}, "
+                    f"CV F1 {blend['cv_f1']})"
+                )
     except ReferenceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -13,10 +13,13 @@ from types import ModuleType
 import pytest
 
 from nlp.harm import (
+    DEFAULT_NGRAM_PATH,
     DEFAULT_WEIGHTS_PATH,
     FEATURE_NAMES,
     HarmClassifier,
+    HarmModelError,
     HarmResult,
+    NgramHarmScorer,
     fit_harm_weights,
     harm_metrics,
     load_weights,
@@ -405,7 +408,9 @@ def test_threshold_controls_is_claim() -> None:
 
 def test_default_threshold_comes_from_the_weights() -> None:
     weights = load_weights()
-    assert HarmClassifier().threshold == pytest.approx(weights.get("threshold", 0.5))
+    # The shipped blend has its own CV-picked threshold; the lexical model alone, its own.
+    assert HarmClassifier().threshold == pytest.approx(weights["blend"]["threshold"])
+    assert HarmClassifier(model=None).threshold == pytest.approx(weights["threshold"])
 
 
 @pytest.mark.parametrize("bad", [-0.1, 1.5])
@@ -443,7 +448,7 @@ class _FixedScorer:
 
 def test_second_model_is_blended_in() -> None:
     text = NEGATIVES["en"][4]
-    lexical = HarmClassifier().predict([text], langs=["en"])[0].probability
+    lexical = HarmClassifier(model=None).predict([text], langs=["en"])[0].probability
     scorer = _FixedScorer(1.0)
     blended = HarmClassifier(model=scorer, model_weight=0.5)
     result = blended.predict([text], langs=["en"])[0]
@@ -461,6 +466,132 @@ def test_second_model_must_return_one_score_per_text() -> None:
 
     with pytest.raises(ValueError, match="number of scores"):
         HarmClassifier(model=Broken()).predict(["a", "b"])
+
+
+# --------------------------------------------------------------------------- n-gram scorer
+
+
+THAI_CLAIM = "กินร้านนี้แล้วท้องเสียทั้งบ้านเลย"
+THAI_FIGURATIVE = "ยอมแพ้แล้ว ทีมเราแพ้อีกแล้ว"  # แพ้ = "lose" (sport), not an allergy
+
+
+def test_bundled_thai_scorer_is_blended_by_default() -> None:
+    default, lexical = HarmClassifier(), HarmClassifier(model=None)
+    assert isinstance(default.model, NgramHarmScorer)
+    assert default.model_weight == pytest.approx(load_weights()["blend"]["model_weight"])
+    assert "+ngram-" in default.version and "+ngram-" not in lexical.version
+    texts = [THAI_CLAIM, "ร้านนี้บรรยากาศดี กาแฟอร่อย", "Brand X made my kid sick"]
+    langs: list[str | None] = ["th", "th", "en"]
+    blended = default.predict(texts, langs)
+    alone = lexical.predict(texts, langs)
+    # Thai texts get the n-gram score in the blend (a supported claim is never lowered);
+    # others keep the lexical probability.
+    assert blended[0].probability >= alone[0].probability
+    assert blended[1].probability != pytest.approx(alone[1].probability)
+    assert blended[2].probability == pytest.approx(alone[2].probability)
+    assert any(r.startswith("second scorer") for r in blended[1].evidence.reasons)
+    assert blended[0].is_claim and not blended[1].is_claim
+
+
+def test_thai_scorer_has_no_opinion_outside_thai_script() -> None:
+    scores = NgramHarmScorer.load().predict_proba([THAI_CLAIM, "food poisoning", "", "ก"])
+    assert scores[1:] == [None, None, None]
+    assert scores[0] is not None and 0.0 < scores[0] < 1.0
+
+
+def test_scorer_without_an_opinion_keeps_the_lexical_probability() -> None:
+    class Abstains:
+        def predict_proba(self, texts: list[str]) -> list[float | None]:
+            return [None, float("nan")]
+
+    texts = ["Brand X made my kid sick", THAI_CLAIM]
+    lexical = [r.probability for r in HarmClassifier(model=None).predict(texts)]
+    got = [r.probability for r in HarmClassifier(model=Abstains()).predict(texts)]
+    assert got == pytest.approx(lexical)
+
+
+def test_lexical_guard_keeps_vetoes_and_supported_claims() -> None:
+    lexical = HarmClassifier(model=None)
+    veto_p = lexical.predict([THAI_FIGURATIVE], ["th"])[0].probability
+    claim_p = lexical.predict([THAI_CLAIM], ["th"])[0].probability
+    sure, doubtful = _FixedScorer(1.0), _FixedScorer(0.0)
+    guarded = HarmClassifier(model=sure, model_weight=0.6, lexical_guard=True)
+    assert guarded.predict([THAI_FIGURATIVE], ["th"])[0].probability == pytest.approx(veto_p)
+    guarded = HarmClassifier(model=doubtful, model_weight=0.6, lexical_guard=True)
+    assert guarded.predict([THAI_CLAIM], ["th"])[0].probability == pytest.approx(claim_p)
+    # Without the guard both move; a user-supplied scorer is unguarded by default.
+    free = HarmClassifier(model=sure, model_weight=0.6)
+    assert free.predict([THAI_FIGURATIVE], ["th"])[0].probability == pytest.approx(
+        0.6 + 0.4 * veto_p
+    )
+    free = HarmClassifier(model=doubtful, model_weight=0.6)
+    assert free.predict([THAI_CLAIM], ["th"])[0].probability == pytest.approx(0.4 * claim_p)
+
+
+def test_weights_without_a_blend_use_the_lexical_model_alone() -> None:
+    weights = load_weights()
+    weights.pop("blend")
+    clf = HarmClassifier(weights=weights)
+    assert clf.model is None and clf.threshold == pytest.approx(weights["threshold"])
+
+
+def _weights_with_scorer(tmp_path: Path, scorer_bytes: bytes | None) -> Path:
+    weights = load_weights()
+    weights["blend"] = dict(weights["blend"], model="scorer.npz")
+    if scorer_bytes is not None:
+        (tmp_path / "scorer.npz").write_bytes(scorer_bytes)
+    path = tmp_path / "harm_lr.json"
+    path.write_text(json.dumps(weights), encoding="utf-8")
+    return path
+
+
+def test_missing_scorer_file_fails_clearly(tmp_path: Path) -> None:
+    path = _weights_with_scorer(tmp_path, None)
+    with pytest.raises(HarmModelError, match="not found.*build_harm_set.py --train"):
+        HarmClassifier(weights=path)
+    assert HarmClassifier(weights=path, model=None).model is None
+
+
+def test_corrupt_scorer_file_fails_clearly(tmp_path: Path) -> None:
+    path = _weights_with_scorer(tmp_path, b"not an npz file")
+    with pytest.raises(HarmModelError, match="cannot load the harm n-gram scorer"):
+        HarmClassifier(weights=path)
+
+
+def test_scorer_of_another_format_is_rejected(tmp_path: Path) -> None:
+    import numpy as np
+
+    np.savez_compressed(tmp_path / "other.npz", format=np.array("something-else/1"))
+    with pytest.raises(HarmModelError, match="format"):
+        NgramHarmScorer.load(tmp_path / "other.npz")
+
+
+def test_scorer_trains_saves_and_loads_without_pickles(tmp_path: Path) -> None:
+    texts = [
+        "กินร้านนี้แล้วท้องเสีย",
+        "ใช้ครีมนี้แล้วผื่นขึ้น",
+        "ดื่มนมแล้วอาเจียน",
+        "ร้านนี้อร่อยมาก",
+        "วันนี้อากาศดี",
+        "ทีมเราชนะแล้ว",
+        "English text is skipped",
+    ]
+    labels = [1, 1, 1, 0, 0, 0, 1]
+    scorer = NgramHarmScorer.fit(texts, labels, c=10.0)
+    scorer.save(tmp_path / "s.npz")
+    loaded = NgramHarmScorer.load(tmp_path / "s.npz")
+    probe = ["กินแล้วท้องเสีย", "อากาศดีมาก", "hello"]
+    got = loaded.predict_proba(probe)
+    assert got[2] is None
+    assert got[0] is not None and got[1] is not None and got[0] > got[1]
+    assert got[:2] == pytest.approx(scorer.quantised().predict_proba(probe)[:2], abs=1e-4)
+    assert loaded.version == NgramHarmScorer.load(tmp_path / "s.npz").version
+    with pytest.raises(ValueError, match="positive and negative"):
+        NgramHarmScorer.fit(texts[:3], [1, 1, 1])
+
+
+def test_shipped_scorer_is_small() -> None:
+    assert DEFAULT_NGRAM_PATH.stat().st_size < 2_000_000
 
 
 def test_version_is_stable_and_tracks_weights() -> None:
