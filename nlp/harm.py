@@ -877,6 +877,8 @@ class _Compiled:
     terms: tuple[_Term, ...]
     roles: Mapping[str, re.Pattern[str] | None]
     negator_tail: re.Pattern[str] | None
+    any_term: re.Pattern[str] | None = None
+    """All harm terms in one pattern: a post it misses needs no per-term scan (most posts)."""
 
 
 def _join(patterns: Iterable[str]) -> str:
@@ -929,7 +931,9 @@ def _compile(lexicon: LanguageLexicon) -> _Compiled:
         else:
             # Thai: a negator a few characters before, with no space between.
             tail = re.compile(rf"(?:{negators})(?:[^\s]{{0,4}}|\s)$", flags)
-    return _Compiled(lexicon.code, lexicon.script, terms, roles, tail)
+    joined_terms = _join(t.pattern for t in lexicon.harm)
+    any_term = re.compile(_wrap(joined_terms, lexicon.script), flags) if joined_terms else None
+    return _Compiled(lexicon.code, lexicon.script, terms, roles, tail, any_term)
 
 
 _COMPILED_CACHE: dict[int, tuple[Mapping[str, LanguageLexicon], dict[str, _Compiled]]] = {}
@@ -1347,6 +1351,8 @@ class HarmClassifier:
     def _harm_candidates(self, text: str, languages: list[_Compiled]) -> list[_Candidate]:
         found: list[_Candidate] = []
         for comp in languages:
+            if comp.any_term is not None and comp.any_term.search(text) is None:
+                continue
             for term in comp.terms:
                 for hit in term.regex.finditer(text):
                     if len(found) >= _MAX_MATCHES * 4:
