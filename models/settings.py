@@ -30,7 +30,12 @@ class Settings(BaseSettings):
         default=None,
         description='JSON object mapping model labels to ours, e.g. {"LABEL_0": "negative"}.',
     )
-    sentiment_batch_size: int = Field(default=64, ge=1)
+    sentiment_batch_size: int | None = Field(
+        default=None,
+        ge=1,
+        description="Texts per encoder forward pass; unset: the model's default (16 for the "
+        "default model on the CPU, 128 on CUDA, 32 for Hugging Face models).",
+    )
     device: str = Field(default="auto", description="'auto', 'cpu' or 'cuda'.")
     bucket_minutes: int = Field(default=5, ge=1, le=1440)
     allow_private_urls: bool = Field(

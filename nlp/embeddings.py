@@ -29,7 +29,7 @@ import sqlite3
 import tempfile
 import threading
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,11 +143,42 @@ def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return summed / counts
 
 
-def _length_batches(texts: Sequence[str], batch_size: int) -> Iterator[list[int]]:
-    """Indices of texts in batches of similar length (longest first), so padding stays small."""
+ONNX_CPU_BATCH = 16
+"""Default texts per ONNX Runtime forward pass on the CPU: on 1,500 English tweets (2 AVX2
+cores, int8), batches of 16 ran 310 posts/s against 265 for 64 (token-length-sorted)."""
+
+
+def _length_batches(texts: Sequence[Sized], batch_size: int) -> Iterator[list[int]]:
+    """Indices of texts (or token lists) in batches of similar length, longest first.
+
+    Sorting by token count rather than characters keeps padding smallest: on 1,500 English
+    tweets, batches of 16 by token count ran the int8 encoder 1.3x faster than by characters.
+    """
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     for start in range(0, len(order), batch_size):
         yield order[start : start + batch_size]
+
+
+def default_batch_size(backend: str, device: str) -> int:
+    """Texts per forward pass when none is asked for (measured in docs/benchmarks.md)."""
+    if backend == "onnx":
+        return ONNX_CPU_BATCH
+    return 128 if device.startswith("cuda") else 64
+
+
+def _pad_batch(ids: Sequence[Sequence[int]], pad_id: int) -> dict[str, np.ndarray]:
+    """Right-padded int64 input_ids, attention_mask and token_type_ids for one batch."""
+    width = max(1, max(len(row) for row in ids))
+    input_ids = np.full((len(ids), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(ids), width), dtype=np.int64)
+    for row, tokens in enumerate(ids):
+        input_ids[row, : len(tokens)] = tokens
+        mask[row, : len(tokens)] = 1
+    return {
+        "input_ids": input_ids,
+        "attention_mask": mask,
+        "token_type_ids": np.zeros_like(input_ids),
+    }
 
 
 def _fuse_transformer_ops(onnx_path: Path, config: Any) -> Path | None:
@@ -342,7 +373,7 @@ class SentenceEncoder:
         *,
         backend: Backend = "onnx",
         max_seq_length: int = 128,
-        batch_size: int = 64,
+        batch_size: int | None = None,
         cache_dir: str | Path | None = None,
         quantize: bool = True,
         num_threads: int | None = None,
@@ -357,7 +388,9 @@ class SentenceEncoder:
                 the local Hugging Face cache (never downloaded). None: the packaged MiniLM.
             backend: ``onnx`` (exported once, cached in ``cache_dir``) or ``torch``.
             max_seq_length: Tokens kept per text; longer texts are truncated.
-            batch_size: Texts per forward pass.
+            batch_size: Texts per forward pass; None: 16 for ONNX Runtime on the CPU
+                (small, token-length-sorted batches ran fastest there), 128 for torch on
+                CUDA, 64 for torch on the CPU.
             cache_dir: Where ONNX exports are kept (default ``~/.cache/groundswell/onnx``).
             quantize: Use dynamic int8 weight quantisation for the ONNX model.
             num_threads: Threads for inference (None: the runtime's default).
@@ -404,6 +437,8 @@ class SentenceEncoder:
         self.requested_backend: Backend = backend
         self.backend: Backend = backend if device == "cpu" else "torch"
         self.max_seq_length = max_seq_length
+        if batch_size is None:
+            batch_size = default_batch_size(self.backend, self.device)
         self.batch_size = max(1, batch_size)
         self.cache_dir = (
             Path(cache_dir) if cache_dir else Path.home() / ".cache" / "groundswell" / "onnx"
@@ -674,11 +709,15 @@ class SentenceEncoder:
             )
             return np.asarray(vectors, dtype=np.float32)
         tokenizer = self._tokenizer_obj()
+        # Tokenise once, then batch by token count: each batch pads to its own longest post.
+        ids = tokenizer(texts, truncation=True, max_length=self.max_seq_length)["input_ids"]
+        pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
         out: np.ndarray | None = None
-        for batch in _length_batches(texts, self.batch_size):
-            vectors = self._run_session(
-                self._session, self._input_names, tokenizer, [texts[i] for i in batch]
-            )
+        for batch in _length_batches(ids, self.batch_size):
+            padded = _pad_batch([ids[i] for i in batch], int(pad_id))
+            feeds = {k: v for k, v in padded.items() if k in self._input_names}
+            hidden = self._session.run(None, feeds)[0]
+            vectors = _normalise(_mean_pool(hidden, padded["attention_mask"]))
             if out is None:
                 out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
             out[batch] = vectors

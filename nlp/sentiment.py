@@ -881,13 +881,13 @@ def _ngram_model() -> NgramSentimentModel:
     return NgramSentimentModel.load(BUNDLED_NGRAM_PATH)
 
 
-def _bundled_ngram(device: str = "cpu", batch_size: int = 64) -> NgramSentimentModel:
+def _bundled_ngram(device: str = "cpu", batch_size: int | None = None) -> NgramSentimentModel:
     del device, batch_size  # sparse n-gram features: the CPU, all at once, is right
     return _ngram_model()
 
 
 @functools.lru_cache(maxsize=4)
-def _bundled_stack(device: str = "cpu", batch_size: int = 64) -> SentimentModel:
+def _bundled_stack(device: str = "cpu", batch_size: int | None = None) -> SentimentModel:
     # Imported here: nlp.sentiment_stack builds on this module.
     from nlp.sentiment_stack import StackedSentimentModel
 
@@ -901,7 +901,7 @@ BUILTIN_MODELS: dict[str, Callable[..., SentimentModel]] = {
     "stack": _bundled_stack,
 }
 """Built-in models by name, addressed as "builtin:<name>"; each takes `device` and
-`batch_size` (texts per encoder forward pass) keywords."""
+`batch_size` (texts per encoder forward pass; None: the model's default) keywords."""
 
 DEFAULT_MODEL_SPEC = "builtin:stack"
 
@@ -937,7 +937,7 @@ def load_sentiment_model(
             one and means 1.0 for Hugging Face models.
         max_length: Hugging Face models: most tokens per text.
         batch_size: Texts per forward pass of a Hugging Face model (default 32) or of
-            the default model's encoder (default 64).
+            the default model's encoder (default 16 on the CPU, 128 on CUDA).
         device: Torch device for Hugging Face models and for the default model's
             encoder (``cpu``, ``cuda[:N]``, ``auto``); the n-gram model runs on the CPU.
 
@@ -957,7 +957,7 @@ def load_sentiment_model(
         if name not in BUILTIN_MODELS:
             choices = sorted(BUILTIN_MODELS)
             raise ValueError(f"unknown built-in model {name!r}; choose from {choices}")
-        model = BUILTIN_MODELS[name](device=device, batch_size=batch_size or 64)
+        model = BUILTIN_MODELS[name](device=device, batch_size=batch_size)
         if isinstance(model, NgramSentimentModel):
             ngram = model
         elif label_map is not None or temperature is not None:

@@ -124,7 +124,8 @@ class StackedSentimentModel:
             None: the packaged MiniLM as it ships.
         device: Where the built encoder runs: ``cpu`` (int8 ONNX Runtime), ``cuda[:N]``
             (torch, float16) or ``auto``. The n-gram model always runs on the CPU.
-        encoder_batch_size: Texts per forward pass of the built encoder.
+        encoder_batch_size: Texts per forward pass of the built encoder (None: the
+            encoder's default for its device, 16 on the CPU).
 
     Raises:
         ValueError: If the encoder's embeddings do not fit the head.
@@ -141,7 +142,7 @@ class StackedSentimentModel:
         encoder_id: str = "",
         encoder_patch: str | Path | None = None,
         device: str = "cpu",
-        encoder_batch_size: int = 64,
+        encoder_batch_size: int | None = None,
     ) -> None:
         self.base = base
         self.head = head
@@ -163,7 +164,7 @@ class StackedSentimentModel:
         base: NgramSentimentModel | None = None,
         encoder: Any = None,
         device: str = "cpu",
-        encoder_batch_size: int = 64,
+        encoder_batch_size: int | None = None,
     ) -> StackedSentimentModel:
         """Load a model written by :meth:`save`.
 

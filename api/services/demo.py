@@ -18,6 +18,7 @@ from api.services.analytics import BrandStats, brand_stats, share_of_voice
 from api.services.brands import create_brand
 from api.services.detection import AlertSummary, list_alert_summaries, run_detection
 from api.services.ingest import Ingestor, IngestReport
+from api.services.jobs import DEFAULT_ANALYZE_BATCH
 from api.services.workspaces import create_api_key, get_or_create_workspace
 from listener.simulator import ScenarioSimulator
 from models import ApiKeyRole, Mention, Source
@@ -119,7 +120,7 @@ def run_demo(
                 progress.update(task, completed=done, total=total)
 
         analysed = run_analysis(
-            session, ws, nlp, batch_size=settings.sentiment_batch_size, on_progress=on_progress
+            session, ws, nlp, batch_size=DEFAULT_ANALYZE_BATCH, on_progress=on_progress
         )
         topic_labels, topic_message = _fit_topics(session, ws, settings, topic_modeler, progress)
         # Topics first: crisis alerts cite the themes their evidence posts belong to.

@@ -12,6 +12,8 @@ from nlp.embeddings import (
     Encoder,
     SentenceEncoder,
     _length_batches,
+    _pad_batch,
+    default_batch_size,
     packaged_model_path,
     text_key,
     write_delta_patch,
@@ -107,6 +109,54 @@ def test_length_batches_cover_every_text_once_longest_first() -> None:
     flat = [i for b in batches for i in b]
     assert sorted(flat) == list(range(5))
     assert [len(texts[i]) for i in flat] == [10, 7, 5, 3, 1]
+
+
+def test_length_batches_sort_token_lists_by_token_count() -> None:
+    ids = [[101, 7, 102], [101, 5, 6, 7, 8, 102], [101, 102], [101, 9, 9, 102]]
+    batches = list(_length_batches(ids, 2))
+    assert batches == [[1, 3], [0, 2]]
+
+
+def test_pad_batch_right_pads_with_the_pad_id_and_masks_the_padding() -> None:
+    feeds = _pad_batch([[101, 5, 6, 102], [101, 102]], pad_id=1)
+    np.testing.assert_array_equal(feeds["input_ids"], [[101, 5, 6, 102], [101, 102, 1, 1]])
+    np.testing.assert_array_equal(feeds["attention_mask"], [[1, 1, 1, 1], [1, 1, 0, 0]])
+    np.testing.assert_array_equal(feeds["token_type_ids"], np.zeros((2, 4)))
+    assert all(v.dtype == np.int64 for v in feeds.values())
+    # an empty token list still gives a (masked) column to feed
+    assert _pad_batch([[]], pad_id=0)["attention_mask"].shape == (1, 1)
+
+
+def test_default_batch_size_depends_on_backend_and_device(tmp_path: Path) -> None:
+    from tests.nlp.test_sentiment import make_tiny_bert
+
+    assert default_batch_size("onnx", "cpu") == 16
+    assert default_batch_size("torch", "cpu") == 64
+    assert default_batch_size("torch", "cuda:0") == 128
+    folder = make_tiny_bert(tmp_path / "tiny")
+    assert SentenceEncoder(folder, backend="onnx").batch_size == 16
+    assert SentenceEncoder(folder, backend="torch").batch_size == 64
+    assert SentenceEncoder(folder, backend="onnx", batch_size=3).batch_size == 3
+
+
+def test_onnx_vectors_do_not_depend_on_batch_companions(tmp_path: Path) -> None:
+    """Token-count batches pad each post only to its batch's longest: in fp32 a post's
+    vector is the same whatever it is batched with, and the order of the input is kept."""
+    from tests.nlp.test_sentiment import make_tiny_bert
+
+    folder = make_tiny_bert(tmp_path / "tiny")
+    texts = ["good", "i hate this service so much", "", "ok then", "the phone is good"]
+    make = lambda batch: SentenceEncoder(  # noqa: E731
+        folder, backend="onnx", num_threads=1, cache_dir=tmp_path / "onnx", quantize=False,
+        max_seq_length=60, batch_size=batch,
+    )  # fmt: skip
+    one_by_one = np.vstack([make(1).encode([t]) for t in texts])
+    together = make(2).encode(texts)
+    np.testing.assert_allclose(together, one_by_one, atol=1e-5)
+    torch_vectors = SentenceEncoder(
+        folder, backend="torch", num_threads=1, max_seq_length=60
+    ).encode(texts)
+    assert np.sum(together * torch_vectors, axis=1).min() > 0.999
 
 
 def test_sentence_encoder_rejects_unknown_backend() -> None:
