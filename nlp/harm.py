@@ -1243,6 +1243,8 @@ class HarmClassifier:
         brand_spans = self._brand_spans(text)
         figurative = spans["figurative"]
         fig_starts = [s for s, _ in figurative]
+        remedy = spans["remedy"]
+        remedy_starts = [s for s, _ in remedy]
         for cand in candidates:
             m = cand.match
             cand.figurative = _overlaps(figurative, fig_starts, m.start, m.end)
@@ -1251,6 +1253,10 @@ class HarmClassifier:
             if tail is not None and not cand.figurative:
                 before = text[max(0, m.start - 40) : m.start]
                 cand.negated = bool(tail.search(before))
+            # A symptom named inside a remedy phrase is what the product treats
+            # ("obat batuk", "anti-itch cream", "treats eczema"), not what it caused.
+            if not cand.figurative and _overlaps(remedy, remedy_starts, m.start, m.end):
+                cand.negated = True
 
         valid = [c for c in candidates if c.valid]
         for cand in candidates:
@@ -1328,7 +1334,7 @@ class HarmClassifier:
         features["serious"] = float(SERIOUS in categories)
         features["negated"] = float(any(c.negated for c in candidates))
         features["figurative"] = float(any(c.figurative for c in candidates))
-        features["remedy"] = float(bool(spans["remedy"]))
+        features["remedy"] = float(_remedy_stands(remedy, spans["cues"], valid))
         features["info"] = float(bool(spans["info"]))
 
         evidence.product = best_product
@@ -1342,7 +1348,7 @@ class HarmClassifier:
             evidence.reasons.append("consumption verb near the harm term")
         if spans["rumour"]:
             evidence.reasons.append("hearsay/report cue")
-        if spans["remedy"]:
+        if features["remedy"]:
             evidence.reasons.append("remedy or advert context")
         if spans["info"]:
             evidence.reasons.append("general health-information context")
@@ -1489,6 +1495,32 @@ def _best_product(
 def _overlaps(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
     i = bisect.bisect_left(starts, end)
     return any(s < end and start < e for s, e in spans[max(0, i - 32) : i])
+
+
+_REMEDY_OVERRIDE_REACH = 40
+"""Characters after a remedy phrase within which a cue-led harm term overrides it (one
+clause: longer posts, adverts above all, mention remedies and symptoms far apart)."""
+
+
+def _remedy_stands(
+    remedy: list[tuple[int, int]], cues: list[tuple[int, int]], valid: list[_Candidate]
+) -> bool:
+    """Whether remedy/advert context still speaks against the post's harm terms.
+
+    A remedy phrase is overridden when a causal cue after it leads to a medium or strong
+    harm term: "obat batuk itu bikin anak saya kejang" (cough medicine *made* my child
+    have a seizure) names a remedy, then blames it for something else.
+    """
+
+    def overridden(span: tuple[int, int]) -> bool:
+        return any(
+            c.match.strength != WEAK
+            and span[1] <= c.match.start <= span[1] + _REMEDY_OVERRIDE_REACH
+            and any(span[1] <= cs and ce <= c.match.start for cs, ce in cues)
+            for c in valid
+        )
+
+    return any(not overridden(span) for span in remedy)
 
 
 def _nearest(

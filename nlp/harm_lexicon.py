@@ -227,7 +227,24 @@ _EN = LanguageLexicon(
             "burn",
         ),
         _t(r"burn(?:ed|t|s|ing)?|blister(?:s|ed|ing)?|sting(?:s|ing)?", SKIN, WEAK, "burning"),
-        _t(r"swollen|swelling|swelled (?:up)?|puffed up", SKIN, MEDIUM, "swelling"),
+        _t(
+            r"swollen|swelling|swelled (?:up|shut)?|swells? (?:up|shut)|swole up|puffed up",
+            SKIN,
+            MEDIUM,
+            "swelling",
+        ),
+        _t(
+            (
+                r"(?:skin|face|lips?|scalp|eyes?|hands?|fingers?|feet|mouth|gums|cheeks?|"
+                r"wrists?|neck|arms?) (?:is|are|was|were|got|went|became|started|keeps?|kept|"
+                r"now|all) (?:\w+ )?(?:peeling|blistered|blistering|burning|raw|bleeding|"
+                r"cracked|stinging|oozing|red and (?:raw|itchy|swollen|sore|burning))"
+            ),
+            SKIN,
+            MEDIUM,
+            "skin damage",
+        ),
+        _t(r"peel(?:ing|ed)|flak(?:ing|y) skin", SKIN, WEAK, "peeling"),
         _t(
             (
                 r"hair (?:loss|fell out|falling out|fall out|came out|coming out|breaking off)|"
@@ -268,6 +285,39 @@ _EN = LanguageLexicon(
         _t(r"side[- ]effects?|adverse (?:reaction|effect)s?", SERIOUS, MEDIUM, "side effects"),
         _t(
             (
+                r"heart attacks?|cardiac arrest|(?:had|has|having|suffered|caused|gave "
+                r"(?:\w+ )?)(?: a)? strokes?|seizures?|convulsions?|fainted|passed out|"
+                r"lost consciousness|kidney (?:stones?|failure|damage|problems)|liver "
+                r"(?:damage|failure|problems)|organ failure|miscarriages?|birth defects|"
+                r"(?:went|go|goes) into (?:shock|anaphylactic shock)"
+            ),
+            SERIOUS,
+            MEDIUM,
+            "serious illness",
+        ),
+        _t(
+            (
+                r"caus(?:es?|ed|ing) (?:\w+ ){0,3}(?:kidney stones|seizures|strokes?|heart "
+                r"attacks?|infertility|birth defects|liver damage|kidney damage|brain damage|"
+                r"dementia|autism|tumou?rs?|miscarriages?|blindness|organ failure|"
+                r"heart (?:problems|disease))"
+            ),
+            SERIOUS,
+            STRONG,
+            "causes disease",
+        ),
+        _t(
+            (
+                r"wrong (?:dose|dosage|medication|medicine|pills?|prescription|drug)|"
+                r"mislabell?ed|undeclared (?:\w+ )?(?:allergens?|nuts|peanuts|milk|gluten|"
+                r"sesame|soy|egg)"
+            ),
+            HAZARD,
+            MEDIUM,
+            "wrong dose/undeclared allergen",
+        ),
+        _t(
+            (
                 r"hospitali[sz](?:ed|ation)|(?:in|to) (?:the )?(?:hospital|er|a&e|"
                 r"emergency room|icu)|emergency room|ambulance|urgent care"
             ),
@@ -304,7 +354,9 @@ _EN = LanguageLexicon(
                 r"bpa|toxins?|carcinogens?|poison|glass|metal|pesticides?)|(?:lead|asbestos|"
                 r"arsenic|benzene|mercury|pesticides?|toxins?) (?:was |were )?(?:found|"
                 r"detected)|(?:high|toxic|dangerous|unsafe|elevated) levels of|"
-                r"unsafe (?:levels|amounts)|not safe (?:for|to)"
+                r"unsafe (?:levels|amounts)|not safe (?:for|to)|(?:lead|mercury|arsenic|"
+                r"cadmium|benzene|pfas|bpa|heavy metal) (?:levels?|content|contamination)|"
+                r"heavy metals"
             ),
             HAZARD,
             MEDIUM,
@@ -340,7 +392,11 @@ _EN = LanguageLexicon(
                 r"coffee|tea|juice|bottle|can|water|milk|cereal|rice|noodles|chicken|fries|"
                 r"dish|plate|order|bowl|bread|cake|box|pack|packet|bag|chocolate|bar|yogh?urt|"
                 r"taco|burrito|sushi|wrap|meat|beer|soda|smoothie|coke|pepsi|sprite|salsa|"
-                r"chips|cookie|donut|pie|pasta|curry|formula|baby food)s?"
+                r"chips|cookie|donut|pie|pasta|curry|formula|baby food|bagel|bun|muffin|"
+                r"croissant|pastry|pastries|biscuit|cracker|sausage|oats|granola|porridge|"
+                r"candy|candies|gumm(?:y|ies)|ice cream|lettuce|spinach|veg(?:gies)?|"
+                r"vegetable|fruit|berries|apple|lunch|dinner|breakfast|takeaway|delivery|"
+                r"cup|glass|can of \w+|carton|tin)s?"
             ),
             CONTAMINATION,
             STRONG,
@@ -416,8 +472,11 @@ _EN = LanguageLexicon(
         _t(
             (
                 r"(?:fire|choking|safety|health|electrical|burn) hazards?|"
-                r"short[- ]circuit(?:ed)?|electrocut(?:ed|ion)|electric shock|shocked me|"
-                r"sparks? (?:came|flew)"
+                r"short[- ]circuit(?:ed)?|shorted(?: out)?|electrocut(?:ed|ion)|"
+                r"electric shock|shocked me|sparks? (?:came|flew|everywhere)|"
+                r"(?:started|was|were|kept|keeps) sparking|smoke (?:alarm|detector)s? "
+                r"(?:didn'?t|did not|never|failed to|doesn'?t|won'?t) (?:go off|work|sound)|"
+                r"carbon monoxide"
             ),
             HAZARD,
             STRONG,
@@ -453,9 +512,11 @@ _EN = LanguageLexicon(
         _t(
             (
                 r"(?:strollers?|prams?|buggy|cribs?|cots?|high ?chairs?|car ?seats?|chairs?|"
+                r"kettlebells?|dumbbells?|weights?|trampolines?|toys?|slides?|"
                 r"ladders?|shelf|shelves|bunk beds?|swings?|treadmills?|bikes?|scooters?|"
                 r"helmets?|handles?|straps?|buckles?)(?: \w+){0,3} (?:collapsed|collapses|"
-                r"snapped|tipped over|fell apart|gave way|broke) (?:with|while|and|on|under) "
+                r"snapped|tipped over|fell apart|gave way|broke)(?: in (?:half|two)| off)? "
+                r"(?:with|while|and|on|under) "
                 r"(?:me|him|her|them|us|my \w+|our \w+|\w+ (?:in|on) it)"
             ),
             INJURY,
@@ -465,12 +526,24 @@ _EN = LanguageLexicon(
         _t(r"chok(?:e|ed|ing) on|chok(?:ed|ing)", INJURY, WEAK, "choking"),
         _t(
             (
-                r"broke (?:my|her|his|a) (?:tooth|teeth|jaw|crown|filling)|chipped (?:my|"
-                r"a) tooth|cut (?:my|her|his) (?:mouth|tongue|lip|lips|gums|finger|hand)"
+                r"(?:broke|chipped|cracked) (?:my|her|his|a|our) (?:tooth|teeth|jaw|crown|"
+                r"filling|molar)|cut (?:my|her|his) (?:mouth|tongue|lip|lips|gums|finger|hand)"
             ),
             INJURY,
             STRONG,
             "injury from product",
+        ),
+        _t(
+            (
+                r"need(?:ed|s)? (?:\w+ )?(?:stitches|surgery|a cast|x-?rays?|skin grafts?)|"
+                r"(?:broke|broken|fractured|fracturing) (?:my|his|her|their|our|a|two|three) "
+                r"(?:\w+ )?(?:arm|leg|wrist|ankle|toes?|fingers?|foot|hand|ribs?|nose|"
+                r"collarbone|hip|skull|elbow|knee|bones?)|broken (?:toe|arm|leg|wrist|ankle|"
+                r"ribs?|nose|finger|bones?|hip)"
+            ),
+            INJURY,
+            MEDIUM,
+            "broken bone/stitches",
         ),
         _t(
             r"injur(?:ed|y|ies|ing)|concussion|bleeding|stitches|scald(?:ed|s)?",
@@ -510,7 +583,10 @@ _EN = LanguageLexicon(
             r"dryers?|irons?|fans?|lamps?|plugs?|adapters?|blenders?|"
             r"pressure cookers?|hair ?dryers?|straighteners?|curling irons?|toys?|"
             r"strollers?|prams?|cribs?|car ?seats?|cars?|trucks?|suvs?|vehicles?|brakes?|"
-            r"airbags?|tires?|tyres?|engines?|steering|seat ?belts?"
+            r"airbags?|tires?|tyres?|engines?|steering|seat ?belts?|cups?|mugs?|"
+            r"sippy cups?|bottles?|containers?|cookware|pans?|utensils?|kettlebells?|"
+            r"dumbbells?|trampolines?|puzzles?|magnets?|humidifiers?|smoke (?:alarms?|"
+            r"detectors?)|contact lens(?:es)?|eyeshadow|palettes?|lashes|glue|nails? salon"
         ),
         (
             r"restaurants?|diners?|cafes?|caf\u00e9s?|takeaways?|take-?out|takeout|"
@@ -525,7 +601,11 @@ _EN = LanguageLexicon(
             r"after (?:eating|drinking|using|taking|having|trying|applying|wearing|"
             r"ordering|visiting|eating at|i (?:ate|drank|used|took|had|tried|applied)|"
             r"we (?:ate|had)|a meal|lunch|dinner|breakfast)|after (?:that|this|their|your) "
-            r"\w+|since (?:lunch|dinner|breakfast|last night's|eating|drinking)"
+            r"\w+|since (?:lunch|dinner|breakfast|last night's|eating|drinking)|"
+            r"after (?:every|each|one|a single|the first|two|three|\d+) (?:feeds?|feeding|"
+            r"bottles?|meals?|uses?|applications?|washes|wash|doses?|days?|weeks?|sips?|"
+            r"bites?|nights?|sessions?|visits?|treatments?)|(?:days?|weeks?|nights?) "
+            r"(?:on|of using|of taking|of eating|of drinking) (?:the|their|this|that|a|an)"
         ),
         (
             r"ate (?:at|there|their|the|some|a|an|this|that)|drank (?:the|their|a|an|some|"
@@ -567,7 +647,8 @@ _EN = LanguageLexicon(
     ),
     rumour=(
         (
-            r"i (?:heard|read|saw)|heard (?:that|about)|apparently|rumou?rs?|reportedly|"
+            r"i (?:heard|read|saw)|heard (?:that|about|the|their|these|those|this|it|they|"
+            r"some|of)|going (?:round|around)|apparently|rumou?rs?|reportedly|"
             r"allegedly|supposedly|people (?:are )?saying|word is|they say|(?:study|"
             r"studies|report|reports|research) (?:shows?|finds?|found|says?|suggests?|"
             r"links?)|warning|beware|psa|be careful|watch out|don'?t (?:eat|drink|buy|use|"
@@ -656,10 +737,21 @@ _EN = LanguageLexicon(
             r"is (?:a )?cancer"
         ),
         r"poison(?:ous)? (?:pen|chalice|ivy|dart|of choice)|pick your poison|name your poison",
+        (
+            r"levels of (?:pretty|cute|cuteness|beauty|sexy|hot|extra|iconic|glam|adorable|"
+            r"gorgeous)|sick to (?:my|her|his|our|their) stomach (?:about|over|with|"
+            r"thinking|that|when|because|knowing|of|at)|sick (?:with|from) (?:worry|anxiety|"
+            r"nerves|grief|stress|jealousy|envy)|worried sick|heart attack (?:on a plate|in a "
+            r"(?:box|bun|cup|bag|bowl))|(?:almost|nearly|just about|you'?ll|gonna) (?:gave|"
+            r"give|giving|had|have) (?:me |us |him |her )?a heart attack|stroke of (?:genius|"
+            r"luck)|passed out (?:drunk|laughing|on the (?:couch|sofa))"
+        ),
     ),
     negators=(
         (
-            r"no|not|never|n'?t|without|zero|free of|free from|nothing|none|didn'?t|"
+            r"no(?! (?:reason|warning|idea|joke|lie|doubt|matter)\b)|not|never|n'?t|"
+            r"without(?! (?:any )?(?:warning|reason|notice)\b)|zero|free of|free from|"
+            r"nothing|none|didn'?t|"
             r"doesn'?t|don'?t|won'?t|wasn'?t|isn'?t|aren'?t|haven'?t|hasn'?t|hardly|"
             r"barely|instead of|no more|free"
         ),
@@ -684,7 +776,9 @@ _EN = LanguageLexicon(
             r"for (?:sensitive|acne[- ]prone|dry|oily) skin|hypoallergenic|"
             r"dermatologist[- ](?:tested|approved|recommended)|gentle on|"
             r"non[- ]irritating|safe for|no (?:more )?(?:breakouts?|irritation|rash)|"
-            r"cleared (?:up )?my|anti[- ]\w+"
+            r"cleared (?:up )?my|anti[- ]\w+|just a rumou?r|(?:is|was|it'?s) a hoax|"
+            r"hoax|debunked|fake news|false alarm|no recall|(?:is|are|it'?s) (?:perfectly |"
+            r"completely |totally )?safe"
         ),
         (
             r"promo(?:tion)?|discount|% off|sale|buy now|order now|shop now|giveaway|"
@@ -698,7 +792,9 @@ _EN = LanguageLexicon(
             r"avoid|treat)|doctors? (?:say|recommend|advise)|according to (?:a |"
             r"the )?(?:study|doctors?|experts?)|infographic|fact ?sheet|caused by (?:a |"
             r"the )?(?:virus|bacteria|infection|stress)|outbreak|pandemic|epidemic|"
-            r"flu season|cold and flu"
+            r"flu season|cold and flu|(?:smoking|cigarettes|alcohol|obesity|sugar|stress|"
+            r"sun exposure|sunbathing|red meat|processed meat|air pollution)(?: \w+)? "
+            r"(?:causes?|linked|increases?|raises?)"
         ),
     ),
     first_person=(
@@ -914,13 +1010,19 @@ _TH = LanguageLexicon(
         _t(
             (
                 r"เบรคแตก|เบรกแตก|เบรคไม่อยู่|เบรกไม่อยู่|เบรคไม่ทำงาน|เบรกไม่ทำงาน|เบรคเสีย|"
-                r"(?:เบรค|เบรก)\S{0,12}(?:ไม่อยู่|ไม่ทำงาน|ไม่ติด|ไม่จับ|แตก|ล็อค)|"
+                r"(?:เบรค|เบรก)\S{0,30}(?:ไม่อยู่|ไม่ทำงาน|ไม่ติด|ไม่จับ|แตก|ล็อค)|"
                 r"เบรกเสีย|ถุงลม(?:นิรภัย)?ไม่(?:ทำงาน|กาง|ออก|พอง)|พวงมาลัยล็อค|เร่งเอง|"
                 r"รถพุ่ง"
             ),
             HAZARD,
             STRONG,
             "เบรคแตก/ถุงลมไม่ทำงาน (vehicle defect)",
+        ),
+        _t(
+            r"(?:ตา|ผิวหน้า|ผิว|หน้า|เหงือก|ปาก|หนังศีรษะ|หนังหัว)(?:ก็|จะ|เลย)?อักเสบ",
+            GENERAL,
+            MEDIUM,
+            "อักเสบ (inflamed eyes, skin, gums)",
         ),
         _t(
             (r"เรียกคืน|เรียกรถคืน|เรียกเก็บคืน|ถูกเรียกคืน|ถอนออกจากตลาด|ระงับการจำหน่าย|" r"สั่งเก็บ|อย\.\s*สั่ง"),
@@ -1132,7 +1234,10 @@ _ID = LanguageLexicon(
                 r"gatal(?:[- ]gatal)?|gatel(?:[- ]gatel)?|ruam|bentol(?:[- ]bentol)?|biduran|"
                 r"kaligata|bintik[- ]bintik merah|merah[- ]merah|kemerahan|iritasi|perih|"
                 r"panas di (?:kulit|wajah|muka)|kulit (?:jadi )?(?:terbakar|mengelupas|kering|"
-                r"merah)|mengelupas|melepuh|lecet"
+                r"merah)|mengelupas|melepuh|lecet|(?:muka|wajah|kulit|bibir|mata|"
+                r"kulit kepala)(?: \w+){0,2} (?:jadi |menjadi |langsung |malah )?(?:merah|"
+                r"panas|perih|melepuh|bengkak|mengelupas|terbakar|iritasi|gatal|luka|"
+                r"berdarah)"
             ),
             SKIN,
             MEDIUM,
@@ -1218,6 +1323,35 @@ _ID = LanguageLexicon(
         _t(r"efek samping", SERIOUS, MEDIUM, "efek samping (side effects)"),
         _t(
             (
+                r"tercemar (?:bakteri|e\.? ?coli|salmonella|zat|bahan|limbah)|"
+                r"terkontaminasi (?:bakteri|\w+)|mengandung bakteri|bakteri (?:e\.? ?coli|"
+                r"salmonella)|salmonella"
+            ),
+            CONTAMINATION,
+            STRONG,
+            "tercemar bakteri (contaminated)",
+        ),
+        _t(
+            (
+                r"mengandung (?:zat |bahan )?(?:merkuri|boraks|formalin|timbal|rhodamin\w*|"
+                r"methanyl \w+|hidrokuinon|hydroquinone|pewarna tekstil|bahan kimia "
+                r"berbahaya|zat berbahaya|bahan berbahaya|racun)"
+            ),
+            HAZARD,
+            MEDIUM,
+            "mengandung zat berbahaya (contains hazardous substance)",
+        ),
+        _t(
+            (
+                r"(?:tangan|kaki|lengan|jari|tulang|gigi|hidung|rusuk)(?: \w+){0,2} patah|"
+                r"patah tulang|(?:harus |sampai )?dijahit|jahitan"
+            ),
+            INJURY,
+            MEDIUM,
+            "patah tulang (broken bone)",
+        ),
+        _t(
+            (
                 r"beracun|berbahaya|bahaya|zat berbahaya|bahan berbahaya|"
                 r"mengandung (?:merkuri|boraks|formalin|timbal|bahan kimia)|merkuri|boraks|"
                 r"formalin|pewarna tekstil|racun|tercemar|terkontaminasi|kontaminasi"
@@ -1259,8 +1393,11 @@ _ID = LanguageLexicon(
             (
                 r"(?:baterai|batre|batrai|hp|handphone|ponsel|powerbank|charger|casan|"
                 r"tabung gas|gas elpiji|elpiji|kompor|rice cooker|magic com|vape|"
-                r"rokok elektrik|setrika|kipas)(?: \w+){0,4} (?:meledak|terbakar|kebakaran|"
-                r"berasap|menggembung|korsleting|konslet|hangus|panas sekali)"
+                r"rokok elektrik|setrika|kipas|pemanas(?: air)?|water heater|dispenser|"
+                r"colokan|stop kontak|kabel|sepeda listrik|motor listrik|mainan|"
+                r"lampu)(?: \w+){0,4} (?:meledak|terbakar|kebakaran|berasap|menggembung|"
+                r"korsleting|konslet|hangus|panas sekali|meleleh|nyetrum|menyetrum|"
+                r"kesetrum|percikan api|bocor)"
             ),
             HAZARD,
             MEDIUM,
@@ -1270,6 +1407,7 @@ _ID = LanguageLexicon(
             (
                 r"meledak|ledakan|terbakar|kebakaran|hangus|korsleting|konslet|kesetrum|"
                 r"tersetrum|kesengat listrik|overheat|kepanasan|berasap|mengeluarkan asap|"
+                r"meleleh|nyetrum|setrum|"
                 r"baterai (?:menggembung|kembung|bocor)"
             ),
             HAZARD,
@@ -1389,7 +1527,9 @@ _ID = LanguageLexicon(
             r"lecet[- ]lecet seperti tergesek|layar guard lecet|pedas(?: \w+){0,3} "
             r"(?:bisa |bikin |membuat |sampai )+(?:mulas|mules|sakit perut|keringetan)|"
             r"(?:lampu|cahaya|layar|silau)(?: \w+){0,3} (?:membuat|bikin) mata "
-            r"(?:\w+ )?(?:sakit|perih)"
+            r"(?:\w+ )?(?:sakit|perih)|(?:harga\w*|macet|cuaca|tugas|kerjaan|pekerjaan|"
+            r"utang|hutang|tagihan|politik\w*|berita|ujian)(?: \w+){0,3} (?:bikin|membuat) "
+            r"(?:\w+ )?(?:sakit kepala|pusing|mual|muntah|mules|mulas)"
         ),
         (
             r"kecoa (?:bacot|gede)|daki kecoa|tikus[- ](?:tikus )?got|tikus kantor|"
@@ -1406,7 +1546,8 @@ _ID = LanguageLexicon(
         # A treatment verb cancels the symptom it treats: "meredakan diare".
         (
             r"mengobati|menyembuhkan|meredakan|mencegah|menghilangkan|mengatasi|"
-            r"mengurangi|ampuh (?:untuk|buat|atasi)|atasi|redakan|hilangkan"
+            r"mengurangi|ampuh (?:untuk|buat|atasi)|atasi|redakan|hilangkan|"
+            r"(?:obat|manjur|ampuh|mujarab) (?:untuk|buat)"
         ),
     ),
     remedy=(
@@ -1417,7 +1558,8 @@ _ID = LanguageLexicon(
             r"diare|gatal|jerawat|alergi)|ampuh(?: buat| untuk)?|cocok (?:untuk|buat|"
             r"banget)|aman (?:untuk|buat|di)|untuk kulit sensitif|bekas jerawat|"
             r"menghilangkan|mengatasi|mengurangi|membantu|sehat|menyehatkan|bermanfaat|"
-            r"manfaat|khasiat|berkhasiat|diskon|promo|gratis|beli sekarang|order sekarang"
+            r"manfaat|khasiat|berkhasiat|diskon|promo|gratis|beli sekarang|order sekarang|"
+            r"manjur|mujarab|cepat sembuh|berita (?:palsu|bohong)|tidak benar|hoaks|hoax"
         ),
     ),
     info=(
@@ -1499,8 +1641,9 @@ _DE = LanguageLexicon(
         _t(r"krank", GENERAL, WEAK, "krank (ill)"),
         _t(
             (
-                r"(?:haut)?ausschlag|ausschläge|quaddeln|pusteln|nesselsucht|ekzem|"
-                r"rote (?:punkte|flecken|pickel)|allergische reaktion|anaphylakt\w*"
+                r"(?:haut)?ausschlag|ausschläge|quaddeln|pusteln|nesselsucht|ekzem\w*|"
+                r"neurodermitis|rote (?:punkte|flecken|pickel)|allergische[nrs]? "
+                r"(?:reaktion|schock)|allergieschock|anaphylakt\w*|blasen (?:auf|an)"
             ),
             SKIN,
             STRONG,
@@ -1532,6 +1675,12 @@ _DE = LanguageLexicon(
             "Verbrennung (burn)",
         ),
         _t(r"geschwollen|schwellung|angeschwollen", SKIN, MEDIUM, "Schwellung (swelling)"),
+        _t(
+            r"\w*entzündung(?:en)?|entzündet|infektion|infiziert",
+            GENERAL,
+            MEDIUM,
+            "Entzündung (inflammation, infection)",
+        ),
         _t(
             r"kopfschmerzen|kopfweh|migräne|schwindel|schwindelig|benommen",
             GENERAL,
@@ -1607,7 +1756,8 @@ _DE = LanguageLexicon(
             (
                 r"giftig|giftstoffe?|schadstoffe?|schadstoffbelastet|belastet mit|"
                 r"gesundheitsschädlich|schädlich|gefährlich|gesundheitsgefahr|weichmacher|"
-                r"glyphosat|mineralöl|pestizide?|verseucht|kontaminiert|verunreinigt"
+                r"glyphosat|mineralöl|pestizide?|verseucht|kontaminiert|verunreinigt|blei|"
+                r"quecksilber|arsen|cadmium|schwermetalle?|bleibelastet"
             ),
             HAZARD,
             WEAK,
@@ -1635,7 +1785,9 @@ _DE = LanguageLexicon(
                 r"(?:schnecke|nacktschnecke|fliege|fliegen|wurm|würmer|made|maden|käfer|"
                 r"spinne|kakerlake|schabe|maus|haare?|glasscherben?|glassplitter|"
                 r"metallstück|plastikstück|plastikteil|schraube|stein|knochensplitter|"
-                r"schimmel|pflaster)|(?:haare?|schnecke|fliege|wurm|käfer|kakerlake|"
+                r"schimmel|pflaster|glas|glasstücke?|glasstückchen|metall\w*|draht|"
+                r"plastik\w*|mäusekot|mausekot|kot|haar|insekt\w*|ungeziefer|nadel|"
+                r"splitter)|(?:haare?|schnecke|fliege|wurm|käfer|kakerlake|"
                 r"glasscherbe|plastikteil|schimmel) (?:im|in der|in meinem|in meiner|auf dem|"
                 r"auf der) (?:essen|salat|brot|brötchen|suppe|pizza|burger|döner|getränk|"
                 r"kaffee|joghurt|müsli|reis|nudeln|gericht|teller|sandwich|eis|kuchen)"
@@ -1686,9 +1838,11 @@ _DE = LanguageLexicon(
         ),
         _t(
             (
-                r"bremsen? (?:versagt|versagen|ausgefallen|funktionier\w* nicht)|"
-                r"(?:bremsen?|lenkung|airbags?)(?: [\w-]+){1,9} (?:versagt|ausgefallen|"
-                r"blockiert|nicht ausgelöst)|"
+                r"\w*bremsen? (?:versagt|versagen|ausgefallen|funktionier\w* nicht)|"
+                r"(?:\w*bremsen?|lenkung|airbags?|rauchmelder|feuermelder|co-?melder|"
+                r"feuerlöscher|sicherheitsgurt\w*|gurt|kindersitz\w*)(?: [\w-]+){1,9} "
+                r"(?:versagt|ausgefallen|blockiert|nicht ausgelöst|nicht funktioniert|"
+                r"nicht angeschlagen|funktioniert(?:e)? nicht)|"
                 r"airbags? (?:\w+ )?(?:nicht ausgelöst|versagt|defekt)|lenkung (?:blockiert|"
                 r"versagt)|bremsversagen"
             ),
@@ -1721,8 +1875,21 @@ _DE = LanguageLexicon(
         ),
         _t(
             (
+                r"(?:arm|bein|handgelenk|knöchel|fuß|zeh|zehe|finger|rippen?|nase|"
+                r"schlüsselbein|hüfte|knochen|kiefer) (?:\w+ )?(?:gebrochen|angebrochen)|"
+                r"(?:arm|bein|handgelenk|knöchel|fuß|zeh|finger|rippen|nasenbein|"
+                r"schlüsselbein|hüft|knochen|kiefer)bruch|(?:musste|müssen|wurde) "
+                r"(?:\w+ )?genäht|platzwunde"
+            ),
+            INJURY,
+            MEDIUM,
+            "Knochenbruch (broken bone)",
+        ),
+        _t(
+            (
                 r"verletzt|verletzung(?:en)?|schnittwunde|geschnitten|verschluckt|erstickt|"
-                r"zahn (?:abgebrochen|ausgebrochen)|gestürzt|ausgerutscht|aufgeschnitten"
+                r"zahn (?:abgebrochen|ausgebrochen)|gestürzt|ausgerutscht|aufgeschnitten|"
+                r"geblutet|blutet|blutete|blutung"
             ),
             INJURY,
             WEAK,
@@ -1741,7 +1908,10 @@ _DE = LanguageLexicon(
             r"medikament\w*|medis|tablette\w*|pille\w*|impfung|impfstoff|spritze|"
             r"nahrungsergänzung\w*|vitamin\w*|creme|lotion|serum|shampoo|duschgel|seife|"
             r"make-?up|deo|parfüm|zahnpasta|binden|tampons?|windeln|feuchttücher|"
-            r"waschmittel|e-?zigarette\w*|verdampfer|liquid"
+            r"waschmittel|e-?zigarette\w*|verdampfer|liquid|kontaktlinse\w*|linsen\w*|"
+            r"wimpern\w*|kleber|haarfarbe|färbemittel|sonnencreme|gesichtsmaske|maske|"
+            r"\w*futter|\w*flaschen?|becher|geschirr|rauchmelder|trampolin|scooter|"
+            r"fahrrad|heizlüfter|wasserkocher|mineralwasser|leitungswasser"
         ),
         (
             r"handy|iphone|smartphone|akku|ladekabel|ladegerät|powerbank|laptop|kopfhörer|"
@@ -1802,6 +1972,13 @@ _DE = LanguageLexicon(
             r"arbeit|lernen|lesen|zocken|weinen|lachen|schreien|stress|wetter|zugfahren|"
             r"autofahren|sport|training|bildschirm|computer|handy|feiern|saufen|warten)"
         ),
+        (
+            r"(?:kopfschmerzen|kopfweh|übel|schlecht|krank|bauchschmerzen) (?:\w+ ){0,2}"
+            r"(?:von|vor|wegen) (?:diese[nmr]?|den|der|dem|die|lauter)? ?(?:politiker\w*|"
+            r"politik|regierung|leute\w*|menschen|nachrichten|news|aufregung|nervosität|"
+            r"angst|sorge|stress|lärm|kollegen|chef\w*|typen?|prüfung\w*)|krank vor "
+            r"(?:sorge|angst|liebe|heimweh|eifersucht)"
+        ),
     ),
     negators=(
         r"nicht|kein|keine|keinen|keiner|keinem|nie|niemals|ohne|frei von|null|weder|nix",
@@ -1817,7 +1994,14 @@ _DE = LanguageLexicon(
             r"juckreiz|sodbrennen|bauchschmerzen|schmerzen|allergien)|lindert|beruhigt|"
             r"für empfindliche haut|hypoallergen|dermatologisch getestet|gut verträglich|"
             r"verträglich|gesund|heilt|heilung|therapie|behandlung|tipps?|rabatt|angebot|"
-            r"gewinnen|gewinnspiel|jetzt kaufen|sonderpreis"
+            r"gewinnen|gewinnspiel|jetzt kaufen|sonderpreis|nur (?:ein )?gerücht|"
+            r"falschmeldung|fake ?news|entwarnung|kein rückruf|alles (?:ist )?sicher|"
+            r"(?:akne|pickel|ausschlag|ekzem\w*|juckreiz|schmerzen|kopfschmerzen|rötung\w*|"
+            r"unreinheiten|neurodermitis) (?:ist|sind|war|waren) (?:\w+ ){0,2}(?:weg|"
+            r"verschwunden|besser|geheilt|abgeklungen)|(?:ist|sind|war|waren) (?:meine?n? |"
+            r"die |der |das )?(?:akne|pickel|ausschlag|ekzem\w*|juckreiz|schmerzen|"
+            r"kopfschmerzen|rötung\w*|unreinheiten|neurodermitis) (?:\w+ )?(?:weg|"
+            r"verschwunden|besser|geheilt|abgeklungen)"
         ),
     ),
     info=(

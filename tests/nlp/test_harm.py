@@ -756,6 +756,52 @@ def test_held_out_split_scores_within_reason() -> None:
     assert metrics["all"]["precision"] >= 0.68
 
 
+HANDWRITTEN_FLOORS = {
+    # Development set: every miss it showed was fixed in the lexicons (F1 1.0 since).
+    "handwritten_dev.jsonl": 0.95,
+    # Written before that round and scored once after it (F1 0.842 -> 0.900): a floor
+    # a little under the reported figure, so a later lexicon change cannot lose it silently.
+    "handwritten_sealed.jsonl": 0.88,
+}
+
+
+@pytest.mark.parametrize(("name", "floor"), sorted(HANDWRITTEN_FLOORS.items()))
+def test_handwritten_customer_posts_score_what_the_card_reports(
+    clf: HarmClassifier, name: str, floor: float
+) -> None:
+    path = ROOT / "nlp" / "harm_data" / name
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    assert {r["lang"] for r in rows} == {"en", "de", "id", "th"}
+    assert {r["label"] for r in rows} == {0, 1}
+    results = clf.predict([r["text"] for r in rows], langs=[r["lang"] for r in rows])
+    metrics = harm_metrics([r["label"] for r in rows], [r.is_claim for r in results])
+    assert metrics["f1"] >= floor, metrics
+    assert metrics["precision"] >= 0.95, metrics  # hard negatives stay clean
+
+
+def test_a_remedy_named_before_a_caused_symptom_does_not_excuse_it(clf: HarmClassifier) -> None:
+    # "cough medicine" names the symptom it treats; "made my child have a seizure" blames it
+    (treated_then_caused,) = clf.predict(
+        ["obat batuk itu bikin anak saya kejang, sampai dibawa ke IGD"], langs=["id"]
+    )
+    assert treated_then_caused.is_claim
+    ignored = {m.text for m in treated_then_caused.evidence.ignored_terms}
+    assert ignored == {"batuk"}
+    (only_treated,) = clf.predict(["obat ini manjur untuk sakit perut, cepat sembuh"], langs=["id"])
+    assert not only_treated.is_claim
+
+
+def test_no_reason_and_without_warning_do_not_negate(clf: HarmClassifier) -> None:
+    (airbag,) = clf.predict(
+        ["The airbag in my Korra deployed for no reason and burned my arm"], langs=["en"]
+    )
+    assert airbag.is_claim
+    (charger,) = clf.predict(["my charger exploded without warning last night"], langs=["en"])
+    assert charger.is_claim
+    (calm,) = clf.predict(["no burns at all with this sunscreen"], langs=["en"])
+    assert not calm.is_claim
+
+
 def test_harm_result_type() -> None:
     (result,) = HarmClassifier().predict(["hello"])
     assert isinstance(result, HarmResult)
