@@ -581,7 +581,25 @@ def eval_harm(
         typer.echo(f"… and {len(problems) - 50} more skipped rows", err=True)
     if not texts:
         raise InputError(f"{data}: no valid rows")
+    from api.services.analysis import harm_classifier_for
+    from nlp.langid import LanguageIdentifier
+    from nlp.sentiment import load_sentiment_model
+
+    cfg = Settings()
+    # As the analysis stage scores posts: languages detected where rows give none, and
+    # the semantic head reading the configured sentiment model's encoder.
+    missing = [i for i, lang in enumerate(langs) if lang is None]
+    if missing:
+        found = LanguageIdentifier().detect([texts[i] for i in missing])
+        for i, lang in zip(missing, found, strict=True):
+            langs[i] = lang
     classifier = HarmClassifier(products=product or [])
+    try:
+        sentiment = load_sentiment_model(cfg.sentiment_model, device=cfg.device)
+    except Exception as exc:  # noqa: BLE001 - any load failure: score without the head
+        typer.echo(f"sentiment model not loaded ({exc}): lexicon and n-gram scorers only", err=True)
+    else:
+        harm_classifier_for(sentiment, classifier)
     predicted = [int(r.is_claim) for r in classifier.predict(texts, langs)]
     metrics = harm_metrics(labels, predicted)
     if as_json:

@@ -825,6 +825,215 @@ def fit_harm_blend(
     return blend, scorer
 
 
+# --------------------------------------------------------------------------- semantic scorer
+
+DEFAULT_SEMANTIC_PATH = Path(__file__).with_name("harm_data") / "harm_semantic_en.json"
+SEMANTIC_FORMAT = "groundswell-harm-semantic/1"
+
+
+class SemanticHarmScorer:
+    """A logistic head on sentence embeddings that recognises claims the lexicon misses.
+
+    It reads the vectors of the sentiment model's encoder (the default model embeds
+    English posts anyway, so scoring costs a dot product). Its probability only ever
+    *raises* a post to a claim, when it reaches `threshold` (picked for precision), and
+    never overrides a post whose harm terms the lexicon set aside as slang or negated.
+    Nothing is scored until an `embed` function is attached (`attach`): without one, or
+    for other languages, it has no opinion.
+
+    Attributes:
+        coef: Head weights, one per embedding dimension.
+        intercept: Head bias.
+        threshold: Probability at or above which a post becomes a claim.
+        langs: Languages it scores.
+        encoder: The encoder the head was trained on (model name and patch digest).
+    """
+
+    def __init__(
+        self,
+        coef: Sequence[float],
+        intercept: float,
+        threshold: float,
+        langs: Iterable[str] = ("en",),
+        encoder: str = "",
+        meta: Mapping[str, Any] | None = None,
+    ) -> None:
+        import numpy as np
+
+        if not 0.0 < threshold <= 1.0:
+            raise HarmModelError(f"semantic threshold must be within (0, 1], got {threshold}")
+        self.coef = np.asarray(coef, dtype=np.float64)
+        self.intercept = float(intercept)
+        self.threshold = float(threshold)
+        self.langs = frozenset(langs)
+        self.encoder = encoder
+        self.meta = dict(meta or {})
+        self._embed: Any = None
+
+    @property
+    def version(self) -> str:
+        """Short content hash of the head."""
+        blob = json.dumps([self.coef.round(6).tolist(), self.intercept, self.threshold])
+        return hashlib.sha1(blob.encode()).hexdigest()[:8]
+
+    @property
+    def attached(self) -> bool:
+        """Whether an embedding function is attached (else it scores nothing)."""
+        return self._embed is not None
+
+    def attach(self, embed: Any, encoder_id: str) -> bool:
+        """Attach the embedding function of the encoder the head was trained on.
+
+        Args:
+            embed: ``embed(texts) -> array (n, dim)``.
+            encoder_id: That encoder's id; only its part before the first "|" (model and
+                patch, not the runtime) must match the head's.
+
+        Returns:
+            True when attached; False (and nothing attached) for another encoder.
+        """
+        if encoder_id.split("|")[0] != self.encoder.split("|")[0]:
+            self._embed = None
+            return False
+        self._embed = embed
+        return True
+
+    def predict_proba(
+        self, texts: Sequence[str], langs: Sequence[str | None]
+    ) -> list[float | None]:
+        """Probability per text, None where it has no opinion (language, no encoder)."""
+        import numpy as np
+
+        out: list[float | None] = [None] * len(texts)
+        if self._embed is None:
+            return out
+        pairs = zip(texts, langs, strict=True)
+        idx = [i for i, (t, lg) in enumerate(pairs) if lg in self.langs and t.strip()]
+        if not idx:
+            return out
+        vectors = np.asarray(self._embed([texts[i] for i in idx]), dtype=np.float64)
+        if vectors.ndim != 2 or vectors.shape[1] != self.coef.shape[0]:
+            raise HarmModelError(
+                f"embeddings of dimension {vectors.shape[-1]} do not fit the semantic head "
+                f"({self.coef.shape[0]})"
+            )
+        logits = vectors @ self.coef + self.intercept
+        for i, z in zip(idx, logits, strict=True):
+            out[i] = float(1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, float(z))))))
+        return out
+
+    def save(self, path: str | Path) -> None:
+        """Write the head as JSON (no pickles)."""
+        data = {
+            "format": SEMANTIC_FORMAT,
+            "encoder": self.encoder,
+            "langs": sorted(self.langs),
+            "threshold": self.threshold,
+            "intercept": self.intercept,
+            "coef": [round(float(v), 6) for v in self.coef],
+            **self.meta,
+        }
+        Path(path).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> SemanticHarmScorer:
+        """Read a head written by `save`.
+
+        Raises:
+            HarmModelError: If the file is missing, corrupt or of another format.
+        """
+        source = Path(path)
+        try:
+            data = json.loads(source.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise HarmModelError(f"cannot read semantic harm head {source}: {e}") from e
+        if not isinstance(data, dict) or data.get("format") != SEMANTIC_FORMAT:
+            raise HarmModelError(f"{source} is not a {SEMANTIC_FORMAT} file")
+        try:
+            known = ("format", "encoder", "langs", "threshold", "intercept", "coef")
+            meta = {k: v for k, v in data.items() if k not in known}
+            return cls(
+                [float(v) for v in data["coef"]],
+                float(data["intercept"]),
+                float(data["threshold"]),
+                [str(x) for x in data["langs"]],
+                str(data["encoder"]),
+                meta,
+            )
+        except (KeyError, TypeError, ValueError) as e:
+            raise HarmModelError(f"{source}: malformed semantic head ({e})") from e
+
+
+def fit_semantic_head(
+    vectors: Any,
+    labels: Sequence[int],
+    lexical: Sequence[float],
+    lexical_threshold: float,
+    *,
+    encoder: str,
+    c: float = 1.0,
+    min_precision: float = 0.9,
+    folds: int = 5,
+) -> tuple[SemanticHarmScorer, dict[str, Any]]:
+    """Fit the head and pick its threshold by cross-validation.
+
+    The threshold is the one (0.50-0.95 in steps of 0.05) with the highest out-of-fold
+    recall of the combined rule (lexical claim, or semantic score >= threshold) whose
+    out-of-fold precision is at least `min_precision`; 0.95 if none reaches it.
+
+    Args:
+        vectors: Embeddings (n, dim).
+        labels: 1 claim / 0 not.
+        lexical: The classifier's probabilities without the semantic scorer.
+        lexical_threshold: Its claim threshold.
+        encoder: Id of the encoder that made `vectors`.
+        c: Inverse L2 strength.
+        min_precision: Precision the combined rule must keep.
+        folds: CV folds.
+
+    Returns:
+        The scorer and a report of the CV (per threshold).
+    """
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    x = np.asarray(vectors, dtype=np.float64)
+    y = np.asarray(labels, dtype=int)
+    lex = np.asarray(lexical, dtype=np.float64) >= lexical_threshold
+
+    def head() -> Any:
+        return LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
+
+    oof = np.zeros(len(y))
+    for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=0).split(x, y):
+        oof[test_idx] = head().fit(x[train_idx], y[train_idx]).predict_proba(x[test_idx])[:, 1]
+    grid = [round(0.5 + 0.05 * k, 2) for k in range(10)]
+    report: dict[str, Any] = {"lexical": _prf(y, lex)}
+    best = (0.95, -1.0)
+    for t in grid:
+        stats = _prf(y, lex | (oof >= t))
+        report[f"{t:.2f}"] = stats
+        if stats["precision"] >= min_precision and stats["recall"] > best[1]:
+            best = (t, stats["recall"])
+    final = head().fit(x, y)
+    meta = {"c": c, "n_train": int(len(y)), "n_positive": int(y.sum()), "cv": report}
+    scorer = SemanticHarmScorer(
+        final.coef_[0].tolist(), float(final.intercept_[0]), best[0], ("en",), encoder, meta
+    )
+    return scorer, report
+
+
+def _prf(y: Any, pred: Any) -> dict[str, float]:
+    tp = int((pred & (y == 1)).sum())
+    fp = int((pred & (y == 0)).sum())
+    fn = int((~pred & (y == 1)).sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
 def _lexicon_vetoed(features: Mapping[str, float]) -> bool:
     """Harm terms were found, but every one was figurative/slang or negated."""
     no_valid = not (features["harm_strong"] or features["harm_medium"] or features["harm_weak"])
@@ -1023,6 +1232,7 @@ class HarmClassifier:
         weights: Mapping[str, Any] | str | Path | None = None,
         model_weight: float | None = None,
         lexical_guard: bool | None = None,
+        semantic: SemanticHarmScorer | Literal["bundled"] | None = "bundled",
     ) -> None:
         """Build the classifier.
 
@@ -1039,6 +1249,11 @@ class HarmClassifier:
             products: Brand and product names that count as blamed objects.
             weights: Logistic-model weights (dict or JSON path); the shipped
                 `harm_data/harm_lr.json` when None.
+            semantic: Embedding head that can raise a post the lexicon misses to a claim
+                (`SemanticHarmScorer`); "bundled" loads the shipped English head when
+                its file exists. It scores nothing until `attach_embedder` gives it the
+                encoder it was trained on (the pipeline does, from the default
+                sentiment model).
             model_weight: Share of `model`'s probability in the blend (0..1); None uses
                 the blend's stored weight with the bundled scorer, else 0.5.
             lexical_guard: Keep the lexicon's word where it is sure: the second scorer
@@ -1092,9 +1307,28 @@ class HarmClassifier:
         if threshold is None:
             threshold = default_threshold
         self.threshold: float = threshold
+        if isinstance(semantic, str):
+            if semantic != "bundled":
+                raise ValueError(f"semantic must be a scorer, 'bundled' or None, got {semantic!r}")
+            semantic = (
+                SemanticHarmScorer.load(DEFAULT_SEMANTIC_PATH)
+                if DEFAULT_SEMANTIC_PATH.exists()
+                else None
+            )
+        self.semantic: SemanticHarmScorer | None = semantic
         self._products: list[str] = []
         self._product_re: re.Pattern[str] | None = None
         self.add_products(products or [])
+
+    def attach_embedder(self, embed: Any, encoder_id: str) -> bool:
+        """Give the semantic scorer its encoder (see `SemanticHarmScorer.attach`).
+
+        Returns:
+            True when the semantic scorer is now active.
+        """
+        if self.semantic is None:
+            return False
+        return self.semantic.attach(embed, encoder_id)
 
     # ----------------------------------------------------------------- public API
 
@@ -1108,6 +1342,8 @@ class HarmClassifier:
             suffix = f"+ngram-{self.model.version}-w{self.model_weight:g}"
         else:
             suffix = "+model" if self.model is not None else ""
+        if self.semantic is not None and self.semantic.attached:
+            suffix += f"+sem-{self.semantic.version}"
         return f"harm-lexlr-{digest}{suffix}"
 
     def add_products(self, products: Iterable[str]) -> None:
@@ -1169,6 +1405,23 @@ class HarmClassifier:
                     blended = max(blended, lexical)
                 probabilities[i] = blended
                 evidence.reasons.append(f"second scorer: {float(m):.2f}")
+        if self.semantic is not None and self.semantic.attached and texts:
+            # Only posts whose language is known (the pipeline's language id) are read.
+            semantic = self.semantic.predict_proba(
+                [t if isinstance(t, str) else "" for t in texts], lang_list
+            )
+            for i, (m, (features, evidence, empty)) in enumerate(
+                zip(semantic, analyses, strict=True)
+            ):
+                if m is None or empty or _lexicon_vetoed(features):
+                    continue
+                if m >= self.semantic.threshold and m > probabilities[i]:
+                    # The head only raises: it reaches the claim threshold by itself.
+                    probabilities[i] = max(m, self.threshold)
+                    evidence.reasons.append(
+                        f"semantic scorer: {m:.2f} (reads like known claims; "
+                        f"threshold {self.semantic.threshold:.2f})"
+                    )
         results = []
         for (features, evidence, empty), p in zip(analyses, probabilities, strict=True):
             if empty:

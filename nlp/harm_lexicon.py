@@ -136,7 +136,8 @@ _EN = LanguageLexicon(
                 r"(?:live|lived|living|spend|spent|spending|stuck|running to|ran to|run to|"
                 r"glued to|camped (?:out )?(?:in|on)|"
                 r"sat on) (?:\w+ ){0,4}(?:the )?(?:bathroom|toilet|washroom|loo|"
-                r"porcelain throne)"
+                r"porcelain throne)|had (?:me|us|him|her|them) on the (?:toilet|loo|bog)|"
+                r"on the (?:toilet|loo) (?:for|all) (?:\w+ )?(?:days?|hours|night|day)"
             ),
             GI,
             MEDIUM,
@@ -265,9 +266,10 @@ _EN = LanguageLexicon(
                 r"(?:headaches?|migraines?|dizz(?:y|iness)|itch(?:y|ing|iness)?|burn(?:s|ing|"
                 r"ed)?|nause(?:a|ous)|acne|break ?outs?|pimples|cramps|bloat(?:ed|ing)|"
                 r"insomnia|palpitations|jitters|chest pains?|sore throat|hair loss|swelling|"
-                r"blisters?|sick|ill)(?: \w+){0,2} (?:from|after|since|because of|thanks to|"
-                r"caused by) (?:eating|drinking|using|taking|trying|applying|wearing|the|"
-                r"their|this|that|these|those|a|an|some|\w+'s)"
+                r"blisters?|sick|ill|infections?|rash(?:es)?|hives|diarrh(?:o)?ea|"
+                r"vomiting|a reaction|burns)(?: \w+){0,2} (?:from|after|since|because of|"
+                r"thanks to|caused by) (?:eating|drinking|using|taking|trying|applying|"
+                r"wearing|the|their|this|that|these|those|a|an|some|my|our|\w+'s)"
             ),
             GENERAL,
             MEDIUM,
@@ -318,7 +320,31 @@ _EN = LanguageLexicon(
         ),
         _t(
             (
-                r"hospitali[sz](?:ed|ation)|(?:in|to) (?:the )?(?:hospital|er|a&e|"
+                r"bed ?bugs?|bedbugs?|(?:head )?lice|fleas|scabies|(?:pills|meds|"
+                r"medication|prescriptions?)(?: \w+){0,4} (?:were|was|got) (?:swapped|"
+                r"mixed up)|(?:she|he|i|they|we|my \w+) (?:just )?collapsed"
+            ),
+            HAZARD,
+            MEDIUM,
+            "pests in lodging/swapped pills/collapse",
+        ),
+        _t(
+            (
+                r"swallow(?:ed|ing) (?:a |the |some |two |\w+ )?(?:magnets?|batter(?:y|ies)|"
+                r"button batter(?:y|ies)|coins?|pieces?|parts?|bits?|beads?|screws?)|"
+                r"small parts? (?:came|fell|broke) off|fire (?:brigade|department|service|"
+                r"engines?|fighters?|crew) (?:came|had to|were called|was called|arrived|"
+                r"put it out)|(?:leach(?:es|ed|ing)?|releas(?:es|ed|ing)|giv(?:es|ing) off|"
+                r"gave off) (?:\w+ )?(?:toxic|harmful|dangerous|poisonous) (?:chemicals|"
+                r"fumes|substances|gases|gas)|toxic fumes"
+            ),
+            HAZARD,
+            MEDIUM,
+            "swallowed part/fire crew/toxic fumes",
+        ),
+        _t(
+            (
+                r"hospitali[sz](?:ed|ation)|(?:in|to|at) (?:the )?(?:hospital|er|a&e|"
                 r"emergency room|icu)|emergency room|ambulance|urgent care"
             ),
             SERIOUS,
@@ -387,7 +413,8 @@ _EN = LanguageLexicon(
                 r"band-?aids?|nails?|screws?|bolts?|mou?ld|slugs?|snails?|larvae|parasites?|"
                 r"beetles?|ants?|spiders?|lizards?|frogs?|fingernails?|stones?|rocks?|wire|"
                 r"staples?|blood)(?: \w+)? (?:in|inside|on|baked into|floating in|"
-                r"at the bottom of) (?:my|the|our|his|her|their|a|an|this|that|your|"
+                r"at the bottom of|out of|from) (?:my|the|our|his|her|their|a|an|this|that|"
+                r"your|"
                 r"some) (?:\w+ ){0,2}(?:food|meal|burger|sandwich|salad|soup|pizza|drink|"
                 r"coffee|tea|juice|bottle|can|water|milk|cereal|rice|noodles|chicken|fries|"
                 r"dish|plate|order|bowl|bread|cake|box|pack|packet|bag|chocolate|bar|yogh?urt|"
@@ -396,7 +423,8 @@ _EN = LanguageLexicon(
                 r"croissant|pastry|pastries|biscuit|cracker|sausage|oats|granola|porridge|"
                 r"candy|candies|gumm(?:y|ies)|ice cream|lettuce|spinach|veg(?:gies)?|"
                 r"vegetable|fruit|berries|apple|lunch|dinner|breakfast|takeaway|delivery|"
-                r"cup|glass|can of \w+|carton|tin)s?"
+                r"cup|glass|can of \w+|carton|tin|ramen|pho|udon|puree|purée|porridge|"
+                r"@\w+ \w+)s?"
             ),
             CONTAMINATION,
             STRONG,
@@ -423,7 +451,8 @@ _EN = LanguageLexicon(
                 r"a|an|their|your) (?:\w+ ){0,2}(?:food|bread|loaf|cheese|cake|fruit|berries|"
                 r"strawberries|yogh?urt|milk|juice|sandwich|wrap|salad|rice|meat|sauce|jar|"
                 r"bottle|can|pack|packet|bag|box|cereal|bagels?|buns?|tortillas?|"
-                r"baby food|formula)s?"
+                r"baby food|formula|spouts?|straws?|cups?|sippy cups?|lids?|teats?|"
+                r"nipples?|dumm(?:y|ies)|pacifiers?)s?"
             ),
             CONTAMINATION,
             MEDIUM,
@@ -432,7 +461,7 @@ _EN = LanguageLexicon(
         _t(
             (
                 r"mou?ldy|rotten|spoiled|gone off|expired|undercooked|raw (?:chicken|pork|"
-                r"meat)|pink (?:chicken|in the middle)"
+                r"meat)|pink (?:chicken|in the middle)|raw (?:in the middle|inside)"
             ),
             CONTAMINATION,
             WEAK,
@@ -446,7 +475,10 @@ _EN = LanguageLexicon(
                 r"jars?|tyres?|tires?|microwaves?|kettles?|toasters?|dryers?|straighteners?|"
                 r"headphones|earbuds|airpods|hair ?dryers?|irons?|curling irons?|fans?|"
                 r"lamps?|plugs?|sockets?|adapters?|cables?|cords?|stoves?|ovens?|"
-                r"air ?fryers?)(?: \w+){0,5} (?:explod(?:e|ed|es|ing)|blew up|"
+                r"air ?fryers?|dishwashers?|washing machines?|(?:tumble )?dryers?|fridges?|"
+                r"freezers?|electric blankets?|night ?lights?|vacuums?|hoovers?|blenders?|"
+                r"humidifiers?|dehumidifiers?|radiators?|candles?|bulbs?)(?:,? \w+){0,5},? "
+                r"(?:explod(?:e|ed|es|ing)|blew up|"
                 r"blow up|blowing up|caught (?:on )?fire|catch(?:es|ing)? (?:on )?fire|"
                 r"burst into flames|overheat(?:s|ed|ing)?|melt(?:s|ed|ing)?|"
                 r"shatter(?:s|ed|ing)?|spark(?:s|ed|ing)|started (?:smoking|sparking)|"
@@ -969,13 +1001,20 @@ _TH = LanguageLexicon(
         _t(
             (
                 r"แมลงสาบ|แมลงสาป|แมงสาบ|ตัวหนอน|ไข่แมลง|แมลงวัน|จิ้งจก|เส้นผม|เศษแก้ว|"
-                r"เศษเหล็ก|ตะปู|สิ่งแปลกปลอม"
+                r"เศษเหล็ก|ตะปู|สิ่งแปลกปลอม|เศษพลาสติก|ตัวเรือด|เรือดกัด|ตัวหมัด|"
+                r"ชิ้นส่วน\S{0,12}หลุด\S{0,6}(?:ปาก|คอ)"
             ),
             CONTAMINATION,
             MEDIUM,
             "แมลง/สิ่งแปลกปลอม (pests, foreign objects)",
         ),
         _t(r"หนอน", CONTAMINATION, MEDIUM, "หนอน (worms)", True),
+        _t(
+            r"หัวใจวาย|หัวใจล้มเหลว|หมดสติ|ชักเกร็ง",
+            SERIOUS,
+            MEDIUM,
+            "หัวใจวาย/หมดสติ (heart failure, fainting)",
+        ),
         _t(
             (
                 r"(?:ขนมปัง|ขนม|อาหาร|นมกล่อง|นมเปรี้ยว|เค้ก|ข้าว|ขนมจีน|ไส้กรอก|แฮม|ชีส|"
@@ -1019,7 +1058,8 @@ _TH = LanguageLexicon(
             "เบรคแตก/ถุงลมไม่ทำงาน (vehicle defect)",
         ),
         _t(
-            r"(?:ตา|ผิวหน้า|ผิว|หน้า|เหงือก|ปาก|หนังศีรษะ|หนังหัว)(?:ก็|จะ|เลย)?อักเสบ",
+            r"(?<!ไวรัส)(?:ตา|ผิวหน้า|ผิว|หน้า|เหงือก|ปาก|หนังศีรษะ|หนังหัว|ตับ|ไต|"
+            r"กระเพาะ|ลำไส้)(?:ก็|จะ|เลย)?อักเสบ",
             GENERAL,
             MEDIUM,
             "อักเสบ (inflamed eyes, skin, gums)",
@@ -1352,6 +1392,40 @@ _ID = LanguageLexicon(
         ),
         _t(
             (
+                r"(?:tersedak|keselek) (?:\w+ ){0,3}(?:mainan|permen|jelly|jeli|agar|tutup|"
+                r"baterai|koin|magnet|bagian|manik)|menelan (?:\w+ ){0,2}(?:magnet|baterai|"
+                r"koin|bagian|manik|mainan)"
+            ),
+            INJURY,
+            MEDIUM,
+            "tersedak bagian produk (choking on a part)",
+        ),
+        _t(
+            (
+                r"(?:helm|kursi|kursi bayi|tangga|tangga lipat|car seat|stroller|kereta bayi|"
+                r"ayunan|rak|lemari|sandal|sepatu|mainan)(?: \w+){0,3} (?:pecah|retak|patah|"
+                r"ambruk|roboh|lepas|copot|jebol|licin|tajam)(?: \w+){0,8} (?:jatuh|"
+                r"terjatuh|luka|terluka|benjol|memar|berdarah|cedera|patah|terbentur|keseleo|"
+                r"terkilir|tergores|sobek)|luka sobek|keseleo|terkilir|benjol|"
+                r"jantung (?:\w+ )?(?:berdebar|berdebar-debar)|keringat dingin|kram perut|"
+                r"diare berdarah|dirawat di rumah sakit|melelehkan"
+            ),
+            GENERAL,
+            MEDIUM,
+            "cedera/gejala karena produk (injury or symptom from a product)",
+        ),
+        _t(
+            (
+                r"(?:bikin|membuat|menyebabkan|bikinin) (?:\w+ ){0,2}(?:jantung (?:\w+ )?"
+                r"(?:berdebar|deg-degan)|sesak napas|sesak nafas|pingsan|kejang|diare|"
+                r"sakit perut|gatal-gatal|bentol|ruam|alergi)"
+            ),
+            GENERAL,
+            MEDIUM,
+            "produk bikin gejala (product caused symptom)",
+        ),
+        _t(
+            (
                 r"beracun|berbahaya|bahaya|zat berbahaya|bahan berbahaya|"
                 r"mengandung (?:merkuri|boraks|formalin|timbal|bahan kimia)|merkuri|boraks|"
                 r"formalin|pewarna tekstil|racun|tercemar|terkontaminasi|kontaminasi"
@@ -1364,9 +1438,11 @@ _ID = LanguageLexicon(
             (
                 r"(?:ada |ketemu |menemukan |nemu |terdapat )?(?:ulat|belatung|kecoa|kecoak|"
                 r"cicak|tikus|lalat|semut|rambut|kuku|plastik|staples|steples|pecahan kaca|"
-                r"beling|serpihan|paku|kawat|batu|kerikil)(?: \w+){0,2} (?:di|dalam|"
-                r"pada) (?:makanan|minuman|nasi|mie|mi|sayur|sup|kuah|piring|mangkok|mangkuk|"
-                r"gelas|botol|roti|kue|daging|ayam|bakso|pesanan|menu|brokoli|sambal|es)|"
+                r"beling|serpihan|paku|kawat|batu|kerikil|kaca|potongan kaca|potongan "
+                r"plastik)(?: \w+){0,2} (?:di|dalam|pada) (?:\w+ )?(?:makanan|minuman|nasi|"
+                r"mie|mi|sayur|sup|kuah|piring|mangkok|mangkuk|gelas|botol|roti|kue|daging|"
+                r"ayam|bakso|pesanan|menu|brokoli|sambal|es|sarden|kaleng|susu|snack|"
+                r"jajanan)|"
                 r"berulat|ada ulat|ada belatung|ada kecoa|ada rambut|ulat nya|"
                 r"(?:nemu|ketemu|menemukan|ditemukan|ada|terdapat) (?:\w+ )?(?:kecoa|kecoak|"
                 r"belatung|ulat|rambut|lalat|cicak|semut|pecahan kaca|beling|plastik|"
@@ -1391,9 +1467,11 @@ _ID = LanguageLexicon(
         ),
         _t(
             (
-                r"(?:baterai|batre|batrai|hp|handphone|ponsel|powerbank|charger|casan|"
+                r"(?:baterai|batre|batrai|hp|handphone|ponsel|power ?bank|charger|casan|"
                 r"tabung gas|gas elpiji|elpiji|kompor|rice cooker|magic com|vape|"
-                r"rokok elektrik|setrika|kipas|pemanas(?: air)?|water heater|dispenser|"
+                r"rokok elektrik|setrika|kipas|pemanas(?: air| ruangan)?|water heater|"
+                r"dispenser|kulkas|lemari es|mesin cuci|kompor listrik|oven|microwave|"
+                r"blender|catokan|hair ?dryer|"
                 r"colokan|stop kontak|kabel|sepeda listrik|motor listrik|mainan|"
                 r"lampu)(?: \w+){0,4} (?:meledak|terbakar|kebakaran|berasap|menggembung|"
                 r"korsleting|konslet|hangus|panas sekali|meleleh|nyetrum|menyetrum|"
@@ -1631,7 +1709,8 @@ _DE = LanguageLexicon(
         ),
         _t(
             (
-                r"krank (?:geworden|gemacht|gemacht|davon)|(?:macht|machte|machen|hat mich|"
+                r"krank (?:geworden|gemacht|gemacht|davon|macht|machen|machte)|"
+                r"(?:macht|machte|machen|hat mich|"
                 r"haben mich|hat uns)(?: [\w-]+){0,4} krank|krank nach|erkrankt|erkrankungen?"
             ),
             GENERAL,
@@ -1669,7 +1748,10 @@ _DE = LanguageLexicon(
             "Haarausfall (hair loss)",
         ),
         _t(
-            r"verbrannt|verbrennung(?:en)?|verätzt|verätzung|brandwunde|brandblase|brandblasen",
+            (
+                r"verbrannt|\w*verbrennung(?:en)?|verätzt|\w*verätzung(?:en)?|brandwunde|"
+                r"brandblasen?|\w*verbrühung(?:en)?|verbrüht"
+            ),
             SKIN,
             MEDIUM,
             "Verbrennung (burn)",
@@ -1779,8 +1861,9 @@ _DE = LanguageLexicon(
                 r"maus|ratte|schimmel) (?:in|im|auf) (?:meinem|meiner|dem|der|einem|einer|"
                 r"unserem|unserer|dem)?\s?\w+|fremdkörper|glassplitter|glasscherbe|"
                 r"glasstück|maden|kakerlaken?|(?:in|im|auf) (?:meinem|meiner|dem|der|einem|"
-                r"einer|unserem|unserer)? ?[\w-]+(?: [\w-]+){0,3} (?:war|waren|ist|sind|lag|"
-                r"lagen|fand|fanden|gefunden|entdeckt|steckte|schwamm)(?: \w+){0,2} "
+                r"einer|unserem|unserer|den|die|das)? ?[\w-]+(?: [\w-]+){0,3} (?:war|waren|"
+                r"ist|sind|lag|lagen|fand|fanden|gefunden|entdeckt|steckte|schwamm|wurde|"
+                r"wurden)(?: \w+){0,2} "
                 r"(?:eine?n?|ein paar|mehrere|zwei|drei|lauter|viele)? ?(?:tote |lebende )?"
                 r"(?:schnecke|nacktschnecke|fliege|fliegen|wurm|würmer|made|maden|käfer|"
                 r"spinne|kakerlake|schabe|maus|haare?|glasscherben?|glassplitter|"
@@ -1788,9 +1871,11 @@ _DE = LanguageLexicon(
                 r"schimmel|pflaster|glas|glasstücke?|glasstückchen|metall\w*|draht|"
                 r"plastik\w*|mäusekot|mausekot|kot|haar|insekt\w*|ungeziefer|nadel|"
                 r"splitter)|(?:haare?|schnecke|fliege|wurm|käfer|kakerlake|"
-                r"glasscherbe|plastikteil|schimmel) (?:im|in der|in meinem|in meiner|auf dem|"
-                r"auf der) (?:essen|salat|brot|brötchen|suppe|pizza|burger|döner|getränk|"
-                r"kaffee|joghurt|müsli|reis|nudeln|gericht|teller|sandwich|eis|kuchen)"
+                r"glasscherbe|plastikteil|schimmel|plastik|glas|metall|stück plastik|stück "
+                r"glas|stück metall) (?:im|in der|in meinem|in meiner|auf dem|auf der|in den) "
+                r"(?:essen|salat|brot|brötchen|suppe|pizza|burger|döner|getränk|kaffee|"
+                r"joghurt|müsli|reis|nudeln|gericht|teller|sandwich|eis|kuchen|croissant|"
+                r"chips|kartoffelchips|dose|wurst|käse|schokolade|keks|kekse)"
             ),
             CONTAMINATION,
             STRONG,
@@ -1808,10 +1893,14 @@ _DE = LanguageLexicon(
                 r"gasflasche|schnellkochtopf|airbag|föhn|haartrockner|glätteisen|"
                 r"wasserkocher|toaster|heizlüfter|heizdecke|wärmflasche|steckdose|stecker|"
                 r"netzteil|kabel|lampe|herd|ofen|fritteuse|heißluftfritteuse|e-?bike|"
-                r"e-?scooter|roller|auto)[\w-]*(?:\s+[\w-]+){0,7}\s+(?:explodiert|"
+                r"e-?scooter|roller|auto|staubsauger|mixer|standmixer|küchenmaschine|"
+                r"babyphone|heizstrahler|heizkissen|spielzeug|batterien?|akkus)[\w-]*"
+                r"(?:\s+[\w-]+){0,7}\s+(?:explodiert|"
                 r"in flammen|feuer gefangen|in brand geraten|überhitzt|geschmolzen|geplatzt|"
                 r"gequalmt|qualmt|geraucht|raucht|funken|gefunkt|brennt|gebrannt|"
-                r"angeschmort|durchgeschmort|kurzschluss)"
+                r"angeschmort|durchgeschmort|kurzschluss|(?:zu )?qualmen|(?:zu )?schmelzen|"
+                r"heiß geworden|in brand gesetzt|auseinandergeflogen|zersprungen|"
+                r"zerborsten|ausgelaufen)"
             ),
             HAZARD,
             MEDIUM,
@@ -1842,6 +1931,7 @@ _DE = LanguageLexicon(
                 r"(?:\w*bremsen?|lenkung|airbags?|rauchmelder|feuermelder|co-?melder|"
                 r"feuerlöscher|sicherheitsgurt\w*|gurt|kindersitz\w*)(?: [\w-]+){1,9} "
                 r"(?:versagt|ausgefallen|blockiert|nicht ausgelöst|nicht funktioniert|"
+                r"lös(?:en|t|te|ten) (?:\w+ )?nicht aus|"
                 r"nicht angeschlagen|funktioniert(?:e)? nicht)|"
                 r"airbags? (?:\w+ )?(?:nicht ausgelöst|versagt|defekt)|lenkung (?:blockiert|"
                 r"versagt)|bremsversagen"
@@ -1857,7 +1947,7 @@ _DE = LanguageLexicon(
                 r"(?:aufgeschnitten|zerschnitten|verletzt|verbrannt|verbrüht|aufgerissen)|"
                 r"zahn (?:\w+ )?(?:abgebrochen|ausgebrochen|angebrochen)|"
                 r"(?:hab|habe|hat|hatte) mir (?:\w+ ){0,3}(?:den|die|das|einen) (?:zahn|mund|"
-                r"finger|hand|lippe|zunge|gaumen)(?: \w+){0,2} (?:aufgeschnitten|"
+                r"finger|hand|lippe|zunge|gaumen)(?: \w+){0,2} (?:aufgeschnitten|geschnitten|"
                 r"abgebrochen|verbrannt|verbrüht|verletzt)"
             ),
             INJURY,
@@ -1875,6 +1965,16 @@ _DE = LanguageLexicon(
         ),
         _t(
             (
+                r"(?:giftige|schädliche|gefährliche|krebserregende|gesundheitsschädliche) "
+                r"(?:stoffe|substanzen|chemikalien|dämpfe|gase)|(?:leber|nieren|herz|magen|"
+                r"darm)(?:probleme|schäden|schaden|versagen|beschwerden)"
+            ),
+            HAZARD,
+            MEDIUM,
+            "giftige Stoffe/Organschäden (toxic substances, organ damage)",
+        ),
+        _t(
+            (
                 r"(?:arm|bein|handgelenk|knöchel|fuß|zeh|zehe|finger|rippen?|nase|"
                 r"schlüsselbein|hüfte|knochen|kiefer) (?:\w+ )?(?:gebrochen|angebrochen)|"
                 r"(?:arm|bein|handgelenk|knöchel|fuß|zeh|finger|rippen|nasenbein|"
@@ -1884,6 +1984,36 @@ _DE = LanguageLexicon(
             INJURY,
             MEDIUM,
             "Knochenbruch (broken bone)",
+        ),
+        _t(
+            (
+                r"gehirnerschütterung|platzwunde|prellung(?:en)?|schnittwunde|"
+                r"(?:hat|haben) (?:mich|ihn|sie|uns|mein \w+|meine \w+|meinen \w+)"
+                r"(?: \w+){0,3} verletzt|(?:unter|mit) (?:mir|ihm|ihr|uns|meinem \w+|"
+                r"meiner \w+) (?:\w+ )?(?:zusammengebrochen|zusammengeklappt|gerissen|"
+                r"umgekippt|eingebrochen|durchgebrochen)|über den lenker geflogen|"
+                r"(?:e-?scooter|roller|fahrrad|e-?bike|kinderwagen|\w*schaukel|leiter|"
+                r"\w*sitz)(?: [\w-]+){1,6} (?:blockiert|gerissen|durchgebrochen|"
+                r"auseinandergefallen|aus der halterung gerutscht|zusammengebrochen)|"
+                r"sprosse (?:\w+ )?gebrochen"
+            ),
+            INJURY,
+            MEDIUM,
+            "Verletzung durch Produkt (injury from product)",
+        ),
+        _t(
+            (
+                r"(?:den |meinen |seinen )?magen verdorben|atemnot|atembeschwerden|"
+                r"atemprobleme|kurzatmig|erstickungsanfall|(?:schwarz vor augen|umgekippt|"
+                r"ohnmächtig|bewusstlos)|(?:milch|joghurt|fleisch|hackfleisch|fisch|"
+                r"hähnchen|wurst|käse|sahne|eier|salat|essen|pilze)(?: [\w-]+){0,3} "
+                r"(?:war|waren|ist|sind) (?:schon |total |komplett |bereits )?(?:schlecht|"
+                r"sauer|verdorben|gekippt|schimmlig|giftig)|blutige[nr]? durchfall|"
+                r"legionellen|mikroplastik"
+            ),
+            GENERAL,
+            MEDIUM,
+            "Magen verdorben/Atemnot (upset stomach, breathing trouble)",
         ),
         _t(
             (
@@ -1911,7 +2041,10 @@ _DE = LanguageLexicon(
             r"waschmittel|e-?zigarette\w*|verdampfer|liquid|kontaktlinse\w*|linsen\w*|"
             r"wimpern\w*|kleber|haarfarbe|färbemittel|sonnencreme|gesichtsmaske|maske|"
             r"\w*futter|\w*flaschen?|becher|geschirr|rauchmelder|trampolin|scooter|"
-            r"fahrrad|heizlüfter|wasserkocher|mineralwasser|leitungswasser"
+            r"fahrrad|heizlüfter|wasserkocher|mineralwasser|leitungswasser|trinkwasser|"
+            r"kopfhörer|sonnenbrille|kauknochen|leiter|\w*schaukel|kindersitz|matratze|"
+            r"kinderbett|lack|pilze|hackfleisch|massage|öl|hustentropfen|putzmittel|"
+            r"mixer|staubsauger|babyphone|heizstrahler|energy-?\w*|kebab|currywurst"
         ),
         (
             r"handy|iphone|smartphone|akku|ladekabel|ladegerät|powerbank|laptop|kopfhörer|"
@@ -1924,7 +2057,7 @@ _DE = LanguageLexicon(
         (
             r"nach (?:dem|der|den|einem|einer|meinem|meiner) (?:essen|trinken|verzehr|"
             r"genuss|besuch|benutzen|auftragen|\w+)|nachdem (?:ich|wir|er|sie)|"
-            r"seit (?:ich|wir)|seitdem"
+            r"seit (?:ich|wir)|seitdem|seit (?:dem|der|den|diesem|dieser|diesen) [\w-]+"
         ),
         (
             r"von (?:dem|der|den|diesem|dieser|diesen|deren|denen)|davon|wegen|"
@@ -1943,6 +2076,7 @@ _DE = LanguageLexicon(
     rumour=(
         (
             r"angeblich|offenbar|anscheinend|gerücht\w*|soll(?:en)? (?:angeblich )?|"
+            r"(?:hab(?:e)?|habe ich|hab ich) (?:\w+ )?gelesen|leute,? |"
             r"hab(?:e)? gehört|man sagt|warnung|warnt|achtung|vorsicht|finger weg|studie|"
             r"test(?:sieger)?|ökotest|öko-test|stiftung warentest|verbraucherzentrale|"
             r"rückruf"

@@ -18,6 +18,8 @@ Everything learned is a few arrays in one ``.npz`` (no pickles), written by
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +45,8 @@ BUNDLED_STACK_PATH = ARTIFACTS_DIR / "sentiment_stack.npz"
 # surely stopped reading: such posts are marked truncated.
 ENCODER_CHARS = 512
 _EPS = 1e-9
+RECENT_VECTORS = 4096
+"""Vectors kept from recent `embed` calls (a few analysis batches of English posts)."""
 
 
 @dataclass
@@ -153,6 +157,10 @@ class StackedSentimentModel:
         self.encoder_patch = Path(encoder_patch) if encoder_patch is not None else None
         self.device = device
         self.encoder_batch_size = encoder_batch_size
+        # The last batches' vectors: the harm classifier's semantic head reads the same
+        # posts right after sentiment did, and must not pay for the encoder again.
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     # ---- persistence
 
@@ -276,6 +284,11 @@ class StackedSentimentModel:
             )
         return self._encoder
 
+    def clear_recent(self) -> None:
+        """Forget the vectors kept from recent `embed` calls (benchmarks time cold calls)."""
+        with self._recent_lock:
+            self._recent.clear()
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embeddings of posts as the head was trained on them (links and handles removed).
 
@@ -284,13 +297,27 @@ class StackedSentimentModel:
         """
         from nlp.topics import clean_for_embedding
 
-        vectors = np.asarray(self.encoder.encode([clean_for_embedding(t) for t in texts]))
-        if vectors.ndim != 2 or vectors.shape[1] != self.head.dimension:
-            raise ValueError(
-                f"the encoder gives vectors of shape {vectors.shape[1:]}, the head reads "
-                f"{self.head.dimension}"
-            )
-        return vectors
+        cleaned = [clean_for_embedding(t) for t in texts]
+        with self._recent_lock:
+            known = {t: self._recent[t] for t in set(cleaned) if t in self._recent}
+        missing = list(dict.fromkeys(t for t in cleaned if t not in known))
+        if missing:
+            fresh = np.asarray(self.encoder.encode(missing))
+            if fresh.ndim != 2 or fresh.shape[1] != self.head.dimension:
+                raise ValueError(
+                    f"the encoder gives vectors of shape {fresh.shape[1:]}, the head reads "
+                    f"{self.head.dimension}"
+                )
+            with self._recent_lock:
+                for text, vector in zip(missing, fresh, strict=True):
+                    known[text] = vector
+                    self._recent[text] = vector
+                    self._recent.move_to_end(text)
+                while len(self._recent) > RECENT_VECTORS:
+                    self._recent.popitem(last=False)
+        if not cleaned:
+            return np.zeros((0, self.head.dimension), dtype=np.float32)
+        return np.stack([known[t] for t in cleaned]).astype(np.float32, copy=False)
 
     def predict_proba(self, texts: Sequence[str], langs: Sequence[str | None]) -> np.ndarray:
         """Calibrated probabilities, shape (n, 3) in ``LABELS`` order.

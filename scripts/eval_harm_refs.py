@@ -37,9 +37,13 @@ def evaluate(
     rows: list[dict[str, Any]], threshold: float | None = None
 ) -> tuple[dict[str, dict[str, float]], list[tuple[dict[str, Any], float]]]:
     """Metrics per language (plus "all" and "other") and the misclassified rows."""
+    from api.services.analysis import harm_classifier_for
     from nlp.harm import HarmClassifier, harm_metrics
+    from nlp.sentiment import load_sentiment_model
 
-    clf = HarmClassifier(threshold=threshold)
+    # As the analysis stage scores posts: with the default sentiment model's encoder
+    # for the semantic head.
+    clf = harm_classifier_for(load_sentiment_model(), HarmClassifier(threshold=threshold))
     results = clf.predict([r["text"] for r in rows], [r["lang"] for r in rows])
     groups: dict[str, tuple[list[int], list[bool]]] = defaultdict(lambda: ([], []))
     errors = []

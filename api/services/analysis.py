@@ -8,6 +8,7 @@ so re-analysis is one command. Results are kept per model version.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,8 @@ from api.services.rollups import track_changes as track_rollup_changes
 from models import Brand, HarmResult, Mention, SentimentResult
 from models.settings import Settings
 from models.timeutil import utcnow
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -51,11 +54,29 @@ def build_pipeline(settings: Settings, *, products: list[str] | None = None) -> 
         device=settings.device,
         batch_size=settings.sentiment_batch_size,
     )
-    return NlpPipeline(
-        langid=LanguageIdentifier(),
-        sentiment=sentiment,
-        harm=HarmClassifier(products=products or []),
-    )
+    harm = harm_classifier_for(sentiment, HarmClassifier(products=products or []))
+    return NlpPipeline(langid=LanguageIdentifier(), sentiment=sentiment, harm=harm)
+
+
+def harm_classifier_for(sentiment: Any, harm: Any) -> Any:
+    """Give `harm`'s semantic head the sentiment model's encoder, if it was trained on it.
+
+    That is the default model's fine-tuned MiniLM, which embeds English posts anyway.
+    With another sentiment model the head stays off and harm claims rest on the lexicon
+    and the Thai n-gram scorer.
+
+    Args:
+        sentiment: A sentiment model (used when it has ``embed`` and ``encoder_id``).
+        harm: A `nlp.harm.HarmClassifier`.
+
+    Returns:
+        `harm`.
+    """
+    embed = getattr(sentiment, "embed", None)
+    encoder_id = str(getattr(sentiment, "encoder_id", "") or "")
+    if embed is not None and encoder_id and not harm.attach_embedder(embed, encoder_id):
+        logger.info("harm semantic head not used: trained on another encoder than %s", encoder_id)
+    return harm
 
 
 def pending_condition(workspace_id: int, version: str, reanalyze: bool = False) -> Any:

@@ -250,6 +250,22 @@ def test_eval_harm_reports_metrics_and_skips_malformed_rows(
     assert human.exit_code == 0 and "precision" in human.stdout
 
 
+def test_eval_harm_scores_without_the_semantic_head_when_no_sentiment_model_loads(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GROUNDSWELL_SENTIMENT_MODEL", str(tmp_path / "no-such-model"))
+    data = tmp_path / "harm.jsonl"
+    rows = [
+        {"text": "Got food poisoning from the chicken at Burger Palace", "label": 1, "lang": "en"},
+        {"text": "that show was sick", "label": 0, "lang": "en"},
+    ]
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    result = invoke(app, "eval", "harm", "--data", str(data), "--json")
+    assert result.exit_code == 0, result.output
+    assert "sentiment model not loaded" in result.output
+    assert json.loads(result.stdout) == {"n": 2, "precision": 1.0, "recall": 1.0, "f1": 1.0}
+
+
 def test_eval_harm_without_usable_rows_is_an_error(app: typer.Typer, tmp_path: Path) -> None:
     data = tmp_path / "empty.jsonl"
     data.write_text("not json\n")

@@ -9,18 +9,22 @@ import re
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
 from nlp.harm import (
     DEFAULT_NGRAM_PATH,
+    DEFAULT_SEMANTIC_PATH,
     DEFAULT_WEIGHTS_PATH,
     FEATURE_NAMES,
     HarmClassifier,
     HarmModelError,
     HarmResult,
     NgramHarmScorer,
+    SemanticHarmScorer,
     fit_harm_weights,
+    fit_semantic_head,
     harm_metrics,
     load_weights,
 )
@@ -759,9 +763,16 @@ def test_held_out_split_scores_within_reason() -> None:
 HANDWRITTEN_FLOORS = {
     # Development set: every miss it showed was fixed in the lexicons (F1 1.0 since).
     "handwritten_dev.jsonl": 0.95,
-    # Written before that round and scored once after it (F1 0.842 -> 0.900): a floor
-    # a little under the reported figure, so a later lexicon change cannot lose it silently.
-    "handwritten_sealed.jsonl": 0.88,
+    # Written before that round and scored once after it (F1 0.842 -> 0.900); a
+    # development set since (0.991). Floors sit a little under the reported figures, so a
+    # later lexicon change cannot lose them silently.
+    "handwritten_sealed.jsonl": 0.95,
+    # Written later, looser style: its misses drove the semantic head and the sixth
+    # lexicon round (lexicon alone 0.654 -> 0.933).
+    "handwritten_sealed_c.jsonl": 0.9,
+    # German and Indonesian, written before the sixth round, scored once after it
+    # (0.644 -> 0.873).
+    "handwritten_sealed_d.jsonl": 0.85,
 }
 
 
@@ -771,7 +782,8 @@ def test_handwritten_customer_posts_score_what_the_card_reports(
 ) -> None:
     path = ROOT / "nlp" / "harm_data" / name
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    assert {r["lang"] for r in rows} == {"en", "de", "id", "th"}
+    assert {r["lang"] for r in rows} <= {"en", "de", "id", "th"}
+    assert len({r["lang"] for r in rows}) >= 2
     assert {r["label"] for r in rows} == {0, 1}
     results = clf.predict([r["text"] for r in rows], langs=[r["lang"] for r in rows])
     metrics = harm_metrics([r["label"] for r in rows], [r.is_claim for r in results])
@@ -800,6 +812,149 @@ def test_no_reason_and_without_warning_do_not_negate(clf: HarmClassifier) -> Non
     assert charger.is_claim
     (calm,) = clf.predict(["no burns at all with this sunscreen"], langs=["en"])
     assert not calm.is_claim
+
+
+# --------------------------------------------------------------------------- semantic head
+
+
+def _keyword_embed(texts: list[str]) -> Any:
+    """A 3-d stand-in for sentence vectors: [mentions 'raw', mentions 'great', 1]."""
+    import numpy as np
+
+    return np.array(
+        [[float("raw" in t), float("great" in t), 1.0] for t in texts], dtype=np.float32
+    )
+
+
+def _semantic(threshold: float = 0.8) -> SemanticHarmScorer:
+    # logit = 8 * raw - 8 * great - 4: "raw" posts score 0.98, others 0.02 or less
+    return SemanticHarmScorer([8.0, -8.0, -4.0], 0.0, threshold, ("en",), "enc-a|onnx|128")
+
+
+def test_semantic_head_raises_a_post_the_lexicon_misses_and_says_why() -> None:
+    clf = HarmClassifier(semantic=_semantic())
+    text = "ur chicken strips were raw and now I'm puking, thanks @CrispyKing"
+    (before,) = clf.predict([text], ["en"])  # no encoder attached yet: no opinion
+    assert clf.attach_embedder(_keyword_embed, "enc-a|torch-cuda-fp16|128")
+    assert clf.version.endswith(f"+sem-{clf.semantic.version}")  # type: ignore[union-attr]
+    (after,) = clf.predict([text], ["en"])
+    assert not before.is_claim and after.is_claim
+    assert after.probability >= 0.98 > before.probability
+    assert any(r.startswith("semantic scorer: 0.98") for r in after.evidence.reasons)
+
+
+def test_semantic_head_only_raises_and_respects_the_lexicons_vetoes() -> None:
+    clf = HarmClassifier(semantic=_semantic())
+    clf.attach_embedder(_keyword_embed, "enc-a|onnx-int8|128")
+    texts = [
+        "got food poisoning from the great new burger place",  # lexical claim, head says no
+        "that show was sick, raw talent",  # the only harm term is slang: vetoed
+        "raw oysters, up all night after them",  # other language given: no opinion
+        "raw fish, up all night",  # no language known: no opinion
+    ]
+    lexical = HarmClassifier(semantic=None).predict(texts, ["en", "en", "de", None])
+    semantic = clf.predict(texts, ["en", "en", "de", None])
+    assert semantic[0].is_claim and semantic[0].probability == lexical[0].probability
+    assert [r.probability for r in semantic[1:]] == [r.probability for r in lexical[1:]]
+
+
+def test_semantic_head_stays_off_for_another_encoder() -> None:
+    clf = HarmClassifier(semantic=_semantic())
+    assert not clf.attach_embedder(_keyword_embed, "enc-b|onnx|128")
+    (result,) = clf.predict(["the chicken was raw"], ["en"])
+    assert not result.is_claim
+    assert "+sem-" not in clf.version
+    assert not HarmClassifier(semantic=None).attach_embedder(_keyword_embed, "enc-a")
+
+
+def test_semantic_head_checks_the_vector_size() -> None:
+    clf = HarmClassifier(semantic=SemanticHarmScorer([1.0, 2.0], 0.0, 0.8, ("en",), "enc-a"))
+    clf.attach_embedder(_keyword_embed, "enc-a")
+    with pytest.raises(HarmModelError, match="do not fit the semantic head"):
+        clf.predict(["raw chicken"], ["en"])
+
+
+def test_semantic_head_saves_and_loads_as_json(tmp_path: Path) -> None:
+    head = _semantic(0.75)
+    head.save(tmp_path / "head.json")
+    loaded = SemanticHarmScorer.load(tmp_path / "head.json")
+    assert loaded.version == head.version and loaded.threshold == 0.75
+    assert loaded.langs == {"en"} and loaded.encoder == "enc-a|onnx|128"
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(HarmModelError, match="cannot read"):
+        SemanticHarmScorer.load(tmp_path / "bad.json")
+    (tmp_path / "other.json").write_text(json.dumps({"format": "x"}), encoding="utf-8")
+    with pytest.raises(HarmModelError, match="is not a"):
+        SemanticHarmScorer.load(tmp_path / "other.json")
+    with pytest.raises(HarmModelError, match="cannot read"):
+        SemanticHarmScorer.load(tmp_path / "missing.json")
+    with pytest.raises(HarmModelError, match="threshold"):
+        SemanticHarmScorer([1.0], 0.0, 0.0)
+
+
+def test_fit_semantic_head_picks_a_threshold_that_keeps_precision() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    claims = rng.normal(1.0, 0.3, size=(40, 4))
+    others = rng.normal(-1.0, 0.3, size=(60, 4))
+    vectors = np.vstack([claims, others])
+    labels = [1] * 40 + [0] * 60
+    lexical = [0.9] * 10 + [0.0] * 30 + [0.0] * 60  # the lexicon finds a quarter
+    head, report = fit_semantic_head(vectors, labels, lexical, 0.5, encoder="enc-a")
+    assert 0.5 <= head.threshold <= 0.95
+    chosen = report[f"{head.threshold:.2f}"]
+    assert chosen["precision"] >= 0.9 and chosen["recall"] > report["lexical"]["recall"]
+    assert head.meta["n_positive"] == 40
+
+
+def test_shipped_semantic_head_fits_the_default_sentiment_encoder() -> None:
+    head = SemanticHarmScorer.load(DEFAULT_SEMANTIC_PATH)
+    stack = json.loads(
+        (ROOT / "nlp" / "artifacts" / "sentiment_stack.metrics.json").read_text()
+    )
+    assert head.encoder.split("|")[0] == str(stack["encoder"]).split("|")[0]
+    assert head.langs == {"en"} and 0.5 <= head.threshold <= 0.95
+    assert head.coef.shape == (384,)
+    assert DEFAULT_SEMANTIC_PATH.stat().st_size < 50_000
+
+
+def test_pipeline_gives_the_semantic_head_the_default_models_encoder() -> None:
+    from api.services.analysis import harm_classifier_for
+
+    class FakeSentiment:
+        encoder_id = "enc-a|onnx-int8-fused|128"
+
+        def embed(self, texts: list[str]) -> Any:
+            return _keyword_embed(texts)
+
+    clf = harm_classifier_for(FakeSentiment(), HarmClassifier(semantic=_semantic()))
+    assert clf.semantic is not None and clf.semantic.attached
+    other = harm_classifier_for(object(), HarmClassifier(semantic=_semantic()))
+    assert other.semantic is not None and not other.semantic.attached
+
+
+@pytest.mark.slow
+def test_semantic_head_on_the_later_sealed_set_with_the_default_model() -> None:
+    """`handwritten_sealed_c.jsonl` is in no training set of the head; when it was still
+    unseen the head took it from F1 0.654 to 0.748 (the card), and a later lexicon round
+    used its misses, so this is a regression check: 0.933 lexicon alone, 0.979 with it."""
+    from api.services.analysis import harm_classifier_for
+    from nlp.sentiment import load_sentiment_model
+
+    path = ROOT / "nlp" / "harm_data" / "handwritten_sealed_c.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    texts, langs = [r["text"] for r in rows], [r["lang"] for r in rows]
+    gold = [r["label"] for r in rows]
+    lexical = HarmClassifier(semantic=None).predict(texts, langs)
+    full = harm_classifier_for(load_sentiment_model(), HarmClassifier()).predict(texts, langs)
+    before = harm_metrics(gold, [r.is_claim for r in lexical])
+    after = harm_metrics(gold, [r.is_claim for r in full])
+    assert after["f1"] >= 0.95 and after["f1"] > before["f1"], (before, after)
+    assert after["precision"] >= 0.95
+    # the head reads English only: other languages keep the lexical verdicts
+    pairs = zip(lexical, full, langs, strict=True)
+    assert all(a.is_claim == b.is_claim for a, b, lg in pairs if lg != "en")
 
 
 def test_harm_result_type() -> None:

@@ -183,3 +183,21 @@ def test_the_default_model_takes_the_device_for_its_encoder() -> None:
     assert cuda.version == cpu.version
     # the n-gram model is the same object whatever the device
     assert load_sentiment_model("builtin:ngram", device="cuda") is cpu.base
+
+
+def test_embed_reuses_the_vectors_of_recent_posts(base: NgramSentimentModel) -> None:
+    """The harm classifier's semantic head embeds the posts sentiment just read: the
+    encoder must not run twice for them."""
+    encoder = HashingEncoder()
+    model = StackedSentimentModel(
+        base, trained_head(encoder), {"en": head_only()}, encoder, encoder_id="hashing-64"
+    )
+    encoder.encoded.clear()
+    texts = ["awful service never again", "love it great stuff", "awful service never again"]
+    first = model.embed(texts)
+    assert encoder.encoded == ["awful service never again", "love it great stuff"]
+    again = model.embed(["love it great stuff", "a new post"])
+    assert encoder.encoded[-1:] == ["a new post"]  # only the unseen post is encoded
+    np.testing.assert_allclose(again[0], first[1])
+    np.testing.assert_allclose(first[0], first[2])
+    assert model.embed([]).shape == (0, encoder.dim)
