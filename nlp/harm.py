@@ -1335,8 +1335,11 @@ class HarmClassifier:
     @property
     def version(self) -> str:
         """A short identifier of the weights and lexicon, stored with each result."""
+        # The lexicons' content, not only their language codes: a lexicon round changes
+        # verdicts, so results stored under the old version must read as out of date.
+        lexicon = repr(sorted(self.lexicon.items()))
         digest = hashlib.sha1(
-            json.dumps([self._coef, self._intercept, sorted(self.lexicon)]).encode()
+            json.dumps([self._coef, self._intercept, lexicon]).encode()
         ).hexdigest()[:8]
         if isinstance(self.model, NgramHarmScorer):
             suffix = f"+ngram-{self.model.version}-w{self.model_weight:g}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import os
@@ -603,6 +604,15 @@ def test_version_is_stable_and_tracks_weights() -> None:
     weights = load_weights()
     weights["intercept"] = weights["intercept"] + 1.0
     assert HarmClassifier(weights=weights).version != HarmClassifier().version
+
+
+def test_version_tracks_the_lexicons_content() -> None:
+    """A lexicon round changes verdicts, so stored results must read as out of date."""
+    lexicons = dict(DEFAULT_LEXICON)
+    english = lexicons["en"]
+    lexicons["en"] = dataclasses.replace(english, harm=english.harm[:-1])
+    assert HarmClassifier(lexicon=lexicons).version != HarmClassifier().version
+    assert HarmClassifier(lexicon=dict(DEFAULT_LEXICON)).version == HarmClassifier().version
 
 
 # --------------------------------------------------------------------------- metrics
