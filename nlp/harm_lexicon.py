@@ -1403,12 +1403,20 @@ _ID = LanguageLexicon(
         _t(
             (
                 r"(?:helm|kursi|kursi bayi|tangga|tangga lipat|car seat|stroller|kereta bayi|"
-                r"ayunan|rak|lemari|sandal|sepatu|mainan)(?: \w+){0,3} (?:pecah|retak|patah|"
-                r"ambruk|roboh|lepas|copot|jebol|licin|tajam)(?: \w+){0,8} (?:jatuh|"
+                r"ayunan|rak|lemari|sandal|sepatu|mainan)(?:,? \w+){0,3} (?:pecah|retak|patah|"
+                r"ambruk|roboh|lepas|copot|jebol|licin|tajam)(?:,? \w+){0,8},? (?:jatuh|"
                 r"terjatuh|luka|terluka|benjol|memar|berdarah|cedera|patah|terbentur|keseleo|"
                 r"terkilir|tergores|sobek)|luka sobek|keseleo|terkilir|benjol|"
                 r"jantung (?:\w+ )?(?:berdebar|berdebar-debar)|keringat dingin|kram perut|"
-                r"diare berdarah|dirawat di rumah sakit|melelehkan"
+                r"diare berdarah|dirawat di rumah sakit|melelehkan|"
+                r"(?:bikin|membuat|menyebabkan|jadi|malah) (?:\w+ ){0,3}infeksi|"
+                r"infeksi (?:telinga|mata|kulit|kuku|gusi|saluran kencing|jamur)|"
+                r"(?:telinga|mata|kulit|kuku|gusi|luka)(?: \w+){0,2} (?:jadi |malah )?infeksi|"
+                r"(?:anak|bayi|adik|ponakan|keponakan)(?: \w+){0,2} (?:sempat |langsung )?"
+                r"(?:terbentur|kejedot|kebentur|terjepit|kejepit)|"
+                r"cat(?: \w+){0,4} (?:mengelupas|terkelupas|ngelupas|rontok)(?:,? \w+){0,6} "
+                r"(?:menggigit(?:nya)?|mengunyah(?:nya)?|menjilat(?:nya)?|tertelan|ketelan|"
+                r"kemakan)"
             ),
             GENERAL,
             MEDIUM,
@@ -1449,7 +1457,12 @@ _ID = LanguageLexicon(
                 r"staples|paku|kawat)(?: \w+){0,2} (?:di|dalam|pada) (?:\w+ ){0,2}"
                 r"(?:makanan|minuman|nasi|mie|mi|sayur|sup|kuah|roti|kue|daging|ayam|bakso|"
                 r"pesanan|menu|salad|es|teh|kopi|jus|susu|piring|mangkok|mangkuk|gelas|"
-                r"botol|bungkus|kemasan)"
+                r"botol|bungkus|kemasan)|"
+                r"(?:di|dalam|di dalam) (?:\w+ ){0,1}(?:makanan|minuman|nasi|mie|mi|sup|kuah|"
+                r"roti|kue|daging|ayam|bakso|pesanan|sarden|kaleng|susu|snack|jajanan|kemasan|"
+                r"bungkus|botol|gelas)(?: \w+){0,5} (?:ada|ketemu|nemu|terdapat|ditemukan) "
+                r"(?:\w+ )?(?:potongan kaca|pecahan kaca|serpihan kaca|beling|kecoa|kecoak|"
+                r"belatung|ulat|cicak|paku|kawat|staples|potongan plastik|serpihan logam)"
             ),
             CONTAMINATION,
             STRONG,
@@ -1532,7 +1545,8 @@ _ID = LanguageLexicon(
             r"katering|catering|ayam|daging|sapi|kambing|bebek|ikan|seafood|udang|"
             r"kepiting|cumi|kerang|sayur|brokoli|nasi|mi|mie|bakmi|indomie|popmi|bakso|"
             r"sate|soto|sup|seblak|gorengan|batagor|siomay|kue|roti|donat|es krim|susu|"
-            r"yogurt|jus|kopi|teh|es|air|sambal|saus|snack|camilan|jajanan|frozen food"
+            r"yogurt|jus|kopi|teh|es|air|sambal|saus|snack|camilan|jajanan|frozen food|"
+            r"jamur|sarden|kornet|nugget|sosis"
         ),
         (
             r"produk|obat|vitamin|suplemen|jamu|vaksin|krim|cream|serum|masker|lotion|"
@@ -1545,7 +1559,9 @@ _ID = LanguageLexicon(
             r"hp|handphone|telepon genggam|ponsel|smartphone|baterai|batre|charger|casan|"
             r"cas|powerbank|laptop|kipas|setrika|rice cooker|magic com|kompor|tabung gas|"
             r"elpiji|mainan|mobil|motor|sepeda|rem|kendaraan|bus|kereta|pesawat|ojek|"
-            r"taksi|hotel|kolam renang|kolam|lantai|wahana|tangga|merek|merk|brand"
+            r"taksi|hotel|kolam renang|kolam|lantai|wahana|tangga|merek|merk|brand|"
+            r"tempat tidur|kasur|ranjang|boks bayi|kursi bayi|car seat|helm|headset|"
+            r"earphone|headphone|kacamata"
         ),
     ),
     cues=(
@@ -1601,7 +1617,9 @@ _ID = LanguageLexicon(
             r"cara|orang|manusia|karyawan|kutu|pemimpin|mulut|bangkai) (?:yang )?busuk|"
             r"kebusukan|luka lama|(?:betina|perempuan|cewek|cewe|wanita|janda) gatal|"
             r"gatal (?:banget )?(?:sama|ke|pada) (?:cowok|laki|pria)|melukai hati|"
-            r"basi (?:sama|tahu|lah)|sudah basi|^\s*basi\s*$|^\s*sakit\s*$|"
+            r"basi (?:sama|tahu|lah)|(?:berita|lagu|lelucon|jokes?|alasan|isu|gosip|topik|"
+            r"info|candaan|lawakan|kata[- ]kata|gombalan|modus|trik)(?: \w+){0,2} "
+            r"(?:sudah |udah |udh )?basi|^\s*(?:sudah |udah )?basi\s*$|^\s*sakit\s*$|"
             r"lecet[- ]lecet seperti tergesek|layar guard lecet|pedas(?: \w+){0,3} "
             r"(?:bisa |bikin |membuat |sampai )+(?:mulas|mules|sakit perut|keringetan)|"
             r"(?:lampu|cahaya|layar|silau)(?: \w+){0,3} (?:membuat|bikin) mata "
@@ -1995,11 +2013,50 @@ _DE = LanguageLexicon(
                 r"(?:e-?scooter|roller|fahrrad|e-?bike|kinderwagen|\w*schaukel|leiter|"
                 r"\w*sitz)(?: [\w-]+){1,6} (?:blockiert|gerissen|durchgebrochen|"
                 r"auseinandergefallen|aus der halterung gerutscht|zusammengebrochen)|"
-                r"sprosse (?:\w+ )?gebrochen"
+                r"sprosse (?:\w+ )?gebrochen|"
+                r"(?:sich|mich|dich|uns) (?:\w+ ){0,2}(?:an|mit|bei|durch) (?:[\w-]+,? ){1,6}"
+                r"(?:geschnitten|verletzt|verbrannt|verbrüht|eingeklemmt|gequetscht|"
+                r"aufgeschnitten|aufgeschürft)"
             ),
             INJURY,
             MEDIUM,
             "Verletzung durch Produkt (injury from product)",
+        ),
+        _t(
+            (
+                r"(?:ganze|halbe) nacht (?:\w+ ){0,2}(?:auf (?:dem|der) (?:klo|toilette|wc)|"
+                r"über (?:dem|der) (?:klo|kloschüssel|schüssel|eimer)) (?:verbracht|gesessen|"
+                r"gehangen|gehockt|gehangen)|(?:nicht mehr|kaum) vom klo (?:runter|weg)gekommen|"
+                r"(?:stundenlang|dauernd|ständig) (?:auf (?:dem|der) )?(?:klo|toilette)"
+            ),
+            GI,
+            STRONG,
+            "Nacht auf dem Klo (up all night on the toilet)",
+        ),
+        _t(
+            (
+                r"(?:augen|auge|ohren|ohr|haut|kopf|bauch|magen|zähne|zahn|gelenke|hals|"
+                r"kopfhaut|lippen|zunge)(?: \w+){0,2} (?:tun|tut|taten|tat|brennen|brennt|"
+                r"brannten|brannte|jucken|juckt|juckten|juckte) (?:\w+ ){0,5}(?:weh|wie feuer)"
+                r"|(?:augen|ohren|haut|kopfhaut|lippen) (?:\w+ ){0,2}(?:brennen|brannten|"
+                r"jucken|juckten|sind (?:ganz |total )?(?:rot|entzündet|geschwollen))|"
+                r"(?:brennen|brannten|jucken|juckten|tränen|tränten) (?:mir )?(?:meine |die |"
+                r"seine |ihre )?(?:augen|ohren|lippen|kopfhaut)"
+            ),
+            GENERAL,
+            MEDIUM,
+            "tut weh/brennt (hurts, burns)",
+        ),
+        _t(
+            (
+                r"(?:lack|farbe|beschichtung|plastik|kunststoff)(?: \w+){0,4} (?:blättert|"
+                r"blätterte|platzt|platzte|bröckelt|bröckelte|splittert|splitterte) (?:\w+ )?ab"
+                r"(?:,? \w+){0,8} (?:gekaut|gelutscht|abgebissen|verschluckt|in den mund "
+                r"genommen|im mund)"
+            ),
+            HAZARD,
+            MEDIUM,
+            "Kind kaut an abblätterndem Lack (child chewing on a hazard)",
         ),
         _t(
             (
@@ -2048,9 +2105,10 @@ _DE = LanguageLexicon(
         ),
         (
             r"handy|iphone|smartphone|akku|ladekabel|ladegerät|powerbank|laptop|kopfhörer|"
-            r"föhn|toaster|wasserkocher|heizung|spielzeug|kinderwagen|autositz|auto|wagen|"
+            r"föhn|toaster|wasserkocher|heizung|\w*spielzeug\w*|kinderwagen|autositz|auto|wagen|"
             r"fahrzeug|bremse\w*|airbag\w*|reifen|motor|restaurant|imbiss|lieferdienst|"
-            r"lokal|kantine|mensa|bäcker\w*|hotel|schwimmbad|produkt\w*|marke|hersteller"
+            r"lokal|kantine|mensa|bäcker\w*|hotel|schwimmbad|produkt\w*|marke|hersteller|"
+            r"\w*gerät|rutsche|klettergerüst|hüpfburg|spielplatz|laufrad|\w*stuhl|hochbett"
         ),
     ),
     cues=(
