@@ -1715,6 +1715,25 @@ class HarmClassifier:
         return spans
 
 
+def _distinctive_brand(word: str) -> bool:
+    """Whether a brand-like token is written as only names are.
+
+    That is an @handle, an inner capital (SpielWelt, iPhone), letters with digits
+    (7Eleven), or short capitals (KFC).
+    """
+    if word.startswith("@"):
+        return True
+    core = word.lstrip("#")
+    letters = [ch for ch in core if ch.isalpha()]
+    if not letters:
+        return False
+    if any(ch.isupper() for ch in core[1:]) and any(ch.islower() for ch in core):
+        return True
+    if any(ch.isdigit() for ch in core):
+        return True
+    return core.isupper() and 2 <= len(core) <= 6
+
+
 def _best_product(
     text: str,
     m: HarmMatch,
@@ -1723,8 +1742,10 @@ def _best_product(
 ) -> tuple[tuple[int, int, int], ProductMention] | None:
     """The most specific product mention near a harm match, with its ranking key.
 
-    Configured product names beat concrete product nouns ("cream"), which beat generic
-    ones ("brand", ยี่ห้อ) and brand-like tokens; then stronger harm terms, then nearer.
+    Configured product names beat concrete product nouns ("cream"), which beat tokens
+    that only a brand writes so (@handle, CamelCase, KFC), which beat generic nouns
+    ("brand", ยี่ห้อ) and other capitalised words (in German every noun is one); then
+    stronger harm terms, then nearer.
     """
     lo, hi = m.start - _WINDOW_BEFORE, m.end + _WINDOW_AFTER
     best: tuple[tuple[int, int, int], ProductMention] | None = None
@@ -1736,11 +1757,11 @@ def _best_product(
         if overlapping and kind == "brand":
             continue
         if kind == "product":
-            specificity = 3
+            specificity = 4
         elif kind == "noun":
-            specificity = 1 if text[s:e].casefold() in GENERIC_PRODUCT_WORDS else 2
+            specificity = 1 if text[s:e].casefold() in GENERIC_PRODUCT_WORDS else 3
         else:
-            specificity = 1
+            specificity = 2 if _distinctive_brand(text[s:e]) else 1
         distance = 0 if overlapping else (m.start - e if e <= m.start else s - m.end)
         key = (specificity, _STRENGTH_RANK[m.strength], -distance)
         if best is None or key > best[0]:

@@ -320,6 +320,14 @@ def test_thai_evidence_spans(clf: HarmClassifier) -> None:
     assert result.evidence.product.text == "ขนม"
 
 
+def test_a_name_written_as_a_brand_beats_a_capitalised_noun(clf: HarmClassifier) -> None:
+    """German capitalises every noun: "Hals" is nearer the rash, "GlowMax" is the brand."""
+    result = clf.predict(["Seit GlowMax habe ich am Hals einen Ausschlag"], langs=["de"])[0]
+    assert result.evidence.product is not None
+    assert result.evidence.product.text == "GlowMax"
+    assert result.evidence.product.kind == "brand"
+
+
 def test_configured_product_names_are_reported_as_blamed() -> None:
     clf = HarmClassifier(products=["Acme Cola", "  ", "acme cola"])
     result = clf.predict(["acme cola made me sick"], langs=["en"])[0]
